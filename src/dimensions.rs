@@ -1,0 +1,75 @@
+//! The dimensions a record can be grouped by.
+
+use serde::{Deserialize, Serialize};
+
+/// Agent, channel, team and topic of a record, each optional.
+///
+/// An empty text is the contract's "absent" and is stored as `None`, so a
+/// present value is never empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "DimensionsRepr")]
+pub struct Dimensions {
+    agent: Option<String>,
+    channel: Option<String>,
+    team: Option<String>,
+    topic: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DimensionsRepr {
+    agent: Option<String>,
+    channel: Option<String>,
+    team: Option<String>,
+    topic: Option<String>,
+}
+
+impl From<DimensionsRepr> for Dimensions {
+    fn from(repr: DimensionsRepr) -> Self {
+        Dimensions {
+            agent: present(repr.agent),
+            channel: present(repr.channel),
+            team: present(repr.team),
+            topic: present(repr.topic),
+        }
+    }
+}
+
+fn present(value: Option<String>) -> Option<String> {
+    value.filter(|text| !text.is_empty())
+}
+
+macro_rules! dimension {
+    ($field:ident, $set:ident, $what:literal) => {
+        #[doc = concat!("The ", $what, ", if present.")]
+        pub fn $field(&self) -> Option<&str> {
+            self.$field.as_deref()
+        }
+
+        #[doc = concat!("Sets the ", $what, "; an empty text means absent.")]
+        pub fn $set(&mut self, value: impl Into<String>) {
+            self.$field = present(Some(value.into()));
+        }
+    };
+}
+
+impl Dimensions {
+    dimension!(agent, set_agent, "agent");
+    dimension!(channel, set_channel, "channel");
+    dimension!(team, set_team, "team");
+    dimension!(topic, set_topic, "topic (the kind of request)");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_means_absent() {
+        let mut dims = Dimensions::default();
+        dims.set_agent("");
+        dims.set_team("t1");
+        assert_eq!((dims.agent(), dims.team()), (None, Some("t1")));
+        let parsed: Dimensions = serde_json::from_str(r#"{"agent":"","channel":"chat","team":null,"topic":null}"#).unwrap();
+        assert_eq!((parsed.agent(), parsed.channel()), (None, Some("chat")));
+    }
+}

@@ -1,0 +1,131 @@
+//! The crate's one error type.
+
+use std::fmt;
+
+use crate::kpi::Favorable;
+use crate::survey::{Scale, SurveyMetric};
+
+/// An error from validating a value or combining accumulators.
+///
+/// The message is lower case, without a trailing period, and names the
+/// offending value, e.g. `score 11 out of range 0..=10 for nps`. Match on
+/// [`Error::kind`] to handle a case programmatically.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    kind: ErrorKind,
+}
+
+impl Error {
+    /// What went wrong, with the values involved.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error { kind }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.kind.fmt(f)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The kinds of [`Error`].
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A score outside its metric's scale.
+    #[error("score {value} out of range {scale}{}", for_metric(*.metric))]
+    ScoreOutOfRange {
+        /// The metric, when known.
+        metric: Option<SurveyMetric>,
+        /// The rejected score, as written.
+        value: String,
+        /// The scale it had to fit.
+        scale: Scale,
+    },
+    /// A scale whose bounds are not `0 <= min < max <= 100`.
+    #[error("invalid scale {min}-{max}: need integers 0 <= min < max <= 100")]
+    InvalidScale {
+        /// The requested lowest point.
+        min: i64,
+        /// The requested highest point.
+        max: i64,
+    },
+    /// Text that is not a scale of the form `MIN-MAX`.
+    #[error("invalid scale {0:?}: expected MIN-MAX, e.g. 1-5")]
+    ScaleSyntax(String),
+    /// A score or accumulator on one scale combined with one on another.
+    #[error("scale mismatch for {metric}: {left} vs {right}")]
+    ScaleMismatch {
+        /// The metric.
+        metric: SurveyMetric,
+        /// The receiving side's scale.
+        left: Scale,
+        /// The other side's scale.
+        right: Scale,
+    },
+    /// Two accumulators whose favorable-score rules differ.
+    #[error("rule mismatch for {metric}: {left} vs {right}")]
+    RuleMismatch {
+        /// The metric.
+        metric: SurveyMetric,
+        /// The receiving side's rule.
+        left: Favorable,
+        /// The other side's rule.
+        right: Favorable,
+    },
+    /// A favorable-score rule that selects no point, or every point, of a scale.
+    #[error("rule {rule} selects {selected} of the points of scale {scale}")]
+    InvalidRule {
+        /// The rule.
+        rule: Favorable,
+        /// The scale.
+        scale: Scale,
+        /// `none` or `all`.
+        selected: &'static str,
+    },
+    /// Saved counts whose number does not match their scale.
+    #[error("{len} counts for scale {scale}: need one per point")]
+    CountsLength {
+        /// The scale.
+        scale: Scale,
+        /// The number of counts found.
+        len: usize,
+    },
+    /// Counts whose total would not fit in 64 bits.
+    #[error("count overflow: more than 2^64 - 1 records")]
+    CountOverflow,
+    /// A confidence level outside the open interval (0, 1).
+    #[error("confidence level {0} out of range: need 0 < level < 1")]
+    InvalidConfidence(f64),
+    /// A metric name other than `nps`, `csat` and `ces`.
+    #[error("unknown metric {0:?}: expected nps, csat or ces")]
+    UnknownMetric(String),
+    /// Text that is not a timestamp of the contract's form.
+    #[error("invalid timestamp {0:?}: expected YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM|-HH:MM)")]
+    InvalidTimestamp(String),
+    /// Text that is not an integer of the contract's form.
+    #[error("score {0:?} is not an integer")]
+    NotAnInteger(String),
+    /// An id that is empty.
+    #[error("{0} is empty")]
+    Empty(&'static str),
+}
+
+fn for_metric(metric: Option<SurveyMetric>) -> String {
+    metric.map_or_else(String::new, |metric| format!(" for {metric}"))
+}
+
+impl ErrorKind {
+    /// Shorthand to turn the kind into an `Err`.
+    pub(crate) fn err<T>(self) -> Result<T, Error> {
+        Err(self.into())
+    }
+}

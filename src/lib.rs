@@ -1,0 +1,73 @@
+//! Customer-service KPIs with exact, documented definitions.
+//!
+//! `cxmetrics` turns survey responses into **NPS**, **CSAT** and **CES** with
+//! confidence intervals and two-group tests, from accumulators that hold
+//! exact counts, stream record by record and merge across threads, processes
+//! and machines with the result of one pass.
+//!
+//! ```
+//! use cxmetrics::{Scales, SurveyKpis, SurveyMetric, SurveyScore};
+//!
+//! let scales = Scales::default(); // CSAT 1..=5, CES 1..=7
+//! let mut kpis = SurveyKpis::new(scales);
+//! for (metric, value) in [
+//!     (SurveyMetric::Nps, 10), (SurveyMetric::Nps, 9), (SurveyMetric::Nps, 6),
+//!     (SurveyMetric::Csat, 5), (SurveyMetric::Csat, 2),
+//! ] {
+//!     kpis.add(SurveyScore::new(metric, value, scales)?)?;
+//! }
+//!
+//! let nps = kpis.summary().nps.expect("three NPS responses");
+//! assert_eq!((nps.promoters, nps.detractors), (2, 1));
+//! assert!((nps.score - 33.333).abs() < 1e-3);
+//! // Adjusted-Wald 95% interval (Rocks 2016): wide, as three answers deserve.
+//! assert!(nps.ci.lower < 0.0 && nps.ci.upper > 70.0);
+//!
+//! let csat = kpis.summary().csat.expect("two CSAT responses");
+//! assert_eq!(csat.score, 50.0); // top-2-box: 4–5 on 1..=5
+//! assert!(kpis.summary().ces.is_none()); // no data is not 0
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+//!
+//! # Definitions
+//!
+//! | metric | formula | interval |
+//! |---|---|---|
+//! | NPS | 100·(promoters 9–10 − detractors 0–6)/n | adjusted Wald (Rocks 2016), or Wald |
+//! | CSAT | 100·satisfied/n, satisfied = top two points (top point on 2–3 point scales) | Wilson (1927) |
+//! | CES | 100·easy/n, easy = above the midpoint (5–7 on 1–7); mean | Student t of the mean |
+//!
+//! The rules are configurable ([`Favorable`]), the confidence level too
+//! ([`Confidence`]). Groups compare with [`NpsSummary::compare`],
+//! [`ScaleSummary::compare_score`] (two-proportion z test) and
+//! [`ScaleSummary::compare_mean`] (Welch's t test).
+//!
+//! # Validation
+//!
+//! Values are validated once, into types that cannot hold a bad one:
+//! [`Scale`], [`NpsScore`], [`ScaleScore`], [`SurveyScore`], the ids and
+//! [`parse_timestamp`]. Errors are one [`Error`] type whose
+//! [`ErrorKind`] says what was wrong and whose message names the value:
+//! `score 11 out of range 0..=10 for nps`.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod dimensions;
+mod error;
+mod id;
+mod kpi;
+mod survey;
+mod time;
+
+pub use dimensions::Dimensions;
+pub use error::{Error, ErrorKind};
+pub use id::{EventId, ResponseId, TicketId};
+pub use kpi::{
+    Ces, Comparison, Confidence, Csat, Favorable, Interval, Nps, NpsInterval, NpsSummary,
+    ScaleSummary, SummaryOptions, SurveyKpis, SurveySummary, Z95,
+};
+pub use survey::{
+    NpsCategory, NpsScore, Scale, ScaleScore, Scales, SurveyMetric, SurveyResponse, SurveyScore,
+};
+pub use time::parse_timestamp;
