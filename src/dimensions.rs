@@ -69,7 +69,9 @@ mod tests {
         dims.set_agent("");
         dims.set_team("t1");
         assert_eq!((dims.agent(), dims.team()), (None, Some("t1")));
-        let parsed: Dimensions = serde_json::from_str(r#"{"agent":"","channel":"chat","team":null,"topic":null}"#).unwrap();
+        let parsed: Dimensions =
+            serde_json::from_str(r#"{"agent":"","channel":"chat","team":null,"topic":null}"#)
+                .unwrap();
         assert_eq!((parsed.agent(), parsed.channel()), (None, Some("chat")));
     }
 }

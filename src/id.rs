@@ -79,7 +79,10 @@ mod tests {
 
     #[test]
     fn empty_ids_are_errors() {
-        assert_eq!(ResponseId::new("").unwrap_err().to_string(), "response id is empty");
+        assert_eq!(
+            ResponseId::new("").unwrap_err().to_string(),
+            "response id is empty"
+        );
         assert_eq!(TicketId::new("t-1").unwrap().as_str(), "t-1");
         let json = serde_json::to_string(&EventId::new("e 7").unwrap()).unwrap();
         assert_eq!(json, "\"e 7\"");

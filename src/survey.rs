@@ -11,15 +11,18 @@ use crate::error::{Error, ErrorKind};
 use crate::id::{ResponseId, TicketId};
 
 /// The three survey metrics.
+///
+/// The discriminants are dense (0, 1, 2) so that accumulators can index
+/// per-metric tables by them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SurveyMetric {
     /// Net Promoter Score: "How likely are you to recommend us?", 0..=10.
-    Nps,
+    Nps = 0,
     /// Customer satisfaction: "How satisfied were you?", 1..=5 by default.
-    Csat,
+    Csat = 1,
     /// Customer effort: "It was easy to handle my request", 1..=7 by default.
-    Ces,
+    Ces = 2,
 }
 
 impl SurveyMetric {
@@ -351,7 +354,8 @@ impl Scales {
     }
 }
 
-/// A valid score of one of the three metrics.
+/// A valid score of one of the three metrics, with the scale it was
+/// validated on. Four bytes, `Copy`.
 ///
 /// ```
 /// use cxmetrics::{Scales, SurveyMetric, SurveyScore};
@@ -362,14 +366,44 @@ impl Scales {
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SurveyScore {
-    /// An NPS score.
-    Nps(NpsScore),
-    /// A CSAT score.
-    Csat(ScaleScore),
-    /// A CES score.
-    Ces(ScaleScore),
+#[serde(try_from = "SurveyScoreRepr", into = "SurveyScoreRepr")]
+pub struct SurveyScore {
+    metric: SurveyMetric,
+    score: ScaleScore,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SurveyScoreRepr {
+    metric: SurveyMetric,
+    #[serde(flatten)]
+    score: ScaleScore,
+}
+
+impl TryFrom<SurveyScoreRepr> for SurveyScore {
+    type Error = Error;
+    fn try_from(repr: SurveyScoreRepr) -> Result<Self, Error> {
+        if repr.metric == SurveyMetric::Nps && repr.score.scale != Scale::NPS {
+            return ErrorKind::ScaleMismatch {
+                metric: repr.metric,
+                left: Scale::NPS,
+                right: repr.score.scale,
+            }
+            .err();
+        }
+        Ok(SurveyScore {
+            metric: repr.metric,
+            score: repr.score,
+        })
+    }
+}
+
+impl From<SurveyScore> for SurveyScoreRepr {
+    fn from(score: SurveyScore) -> Self {
+        SurveyScoreRepr {
+            metric: score.metric,
+            score: score.score,
+        }
+    }
 }
 
 impl SurveyScore {
@@ -380,11 +414,7 @@ impl SurveyScore {
     /// [`ErrorKind::ScoreOutOfRange`] naming the value, the scale and the metric.
     pub fn new(metric: SurveyMetric, value: i64, scales: Scales) -> Result<Self, Error> {
         let score = scales.of(metric).score_for(Some(metric), value)?;
-        Ok(match metric {
-            SurveyMetric::Nps => SurveyScore::Nps(NpsScore(score.value)),
-            SurveyMetric::Csat => SurveyScore::Csat(score),
-            SurveyMetric::Ces => SurveyScore::Ces(score),
-        })
+        Ok(SurveyScore { metric, score })
     }
 
     /// Parses the contract's integer text (an optional `+` or `-`, then ASCII
@@ -401,33 +431,38 @@ impl SurveyScore {
         }
         match text.parse::<i64>() {
             Ok(value) => SurveyScore::new(metric, value, scales),
-            Err(_) => scales.of(metric).out_of_range(Some(metric), text.to_owned()),
+            Err(_) => scales
+                .of(metric)
+                .out_of_range(Some(metric), text.to_owned()),
         }
     }
 
     /// The metric.
+    #[inline]
     pub fn metric(self) -> SurveyMetric {
-        match self {
-            SurveyScore::Nps(_) => SurveyMetric::Nps,
-            SurveyScore::Csat(_) => SurveyMetric::Csat,
-            SurveyScore::Ces(_) => SurveyMetric::Ces,
-        }
+        self.metric
     }
 
     /// The score.
+    #[inline]
     pub fn value(self) -> u8 {
-        match self {
-            SurveyScore::Nps(score) => score.value(),
-            SurveyScore::Csat(score) | SurveyScore::Ces(score) => score.value(),
-        }
+        self.score.value
     }
 
     /// The scale the score was validated on.
+    #[inline]
     pub fn scale(self) -> Scale {
-        match self {
-            SurveyScore::Nps(_) => Scale::NPS,
-            SurveyScore::Csat(score) | SurveyScore::Ces(score) => score.scale(),
-        }
+        self.score.scale
+    }
+
+    /// The score with its scale, whatever the metric.
+    pub fn scale_score(self) -> ScaleScore {
+        self.score
+    }
+
+    /// The NPS score, if this is one.
+    pub fn nps(self) -> Option<NpsScore> {
+        (self.metric == SurveyMetric::Nps).then_some(NpsScore(self.score.value))
     }
 }
 
@@ -566,24 +601,55 @@ mod tests {
                 .unwrap_err()
                 .to_string()
         };
-        assert_eq!(message(SurveyMetric::Csat, "6"), "score 6 out of range 1..=5 for csat");
-        assert_eq!(message(SurveyMetric::Ces, "-1"), "score -1 out of range 1..=7 for ces");
-        assert_eq!(message(SurveyMetric::Nps, "4.0"), "score \"4.0\" is not an integer");
-        assert_eq!(message(SurveyMetric::Nps, " 5"), "score \" 5\" is not an integer");
-        assert_eq!(message(SurveyMetric::Nps, "5e0"), "score \"5e0\" is not an integer");
-        assert_eq!(message(SurveyMetric::Nps, "+"), "score \"+\" is not an integer");
+        assert_eq!(
+            message(SurveyMetric::Csat, "6"),
+            "score 6 out of range 1..=5 for csat"
+        );
+        assert_eq!(
+            message(SurveyMetric::Ces, "-1"),
+            "score -1 out of range 1..=7 for ces"
+        );
+        assert_eq!(
+            message(SurveyMetric::Nps, "4.0"),
+            "score \"4.0\" is not an integer"
+        );
+        assert_eq!(
+            message(SurveyMetric::Nps, " 5"),
+            "score \" 5\" is not an integer"
+        );
+        assert_eq!(
+            message(SurveyMetric::Nps, "5e0"),
+            "score \"5e0\" is not an integer"
+        );
+        assert_eq!(
+            message(SurveyMetric::Nps, "+"),
+            "score \"+\" is not an integer"
+        );
         assert_eq!(
             message(SurveyMetric::Nps, "99999999999999999999"),
             "score 99999999999999999999 out of range 0..=10 for nps"
         );
-        assert_eq!(Scale::CSAT.score(9).unwrap_err().to_string(), "score 9 out of range 1..=5");
+        assert_eq!(
+            Scale::CSAT.score(9).unwrap_err().to_string(),
+            "score 9 out of range 1..=5"
+        );
         let score = SurveyScore::parse(SurveyMetric::Nps, "+05", scales).unwrap();
         assert_eq!(score.value(), 5);
-        assert_eq!("CSAT".parse::<SurveyMetric>().unwrap_err().to_string(), "unknown metric \"CSAT\": expected nps, csat or ces");
+        assert_eq!(
+            "CSAT".parse::<SurveyMetric>().unwrap_err().to_string(),
+            "unknown metric \"CSAT\": expected nps, csat or ces"
+        );
     }
 
     #[test]
     fn deserializing_validates() {
+        let nps_on_csat = r#"{"metric":"nps","scale":{"min":1,"max":5},"value":3}"#;
+        assert!(serde_json::from_str::<SurveyScore>(nps_on_csat).is_err());
+        let csat = r#"{"metric":"csat","scale":{"min":1,"max":5},"value":3}"#;
+        assert_eq!(
+            serde_json::from_str::<SurveyScore>(csat).unwrap().value(),
+            3
+        );
         assert!(serde_json::from_str::<NpsScore>("11").is_err());
         assert!(serde_json::from_str::<Scale>(r#"{"min":5,"max":1}"#).is_err());
         let bad = r#"{"scale":{"min":1,"max":5},"value":6}"#;
@@ -617,6 +683,7 @@ mod tests {
             let score = SurveyScore::new(metric, value, scales).unwrap();
             let json = serde_json::to_string(&score).unwrap();
             prop_assert_eq!(serde_json::from_str::<SurveyScore>(&json).unwrap(), score);
+            prop_assert_eq!(score.nps().is_some(), metric == SurveyMetric::Nps);
         }
     }
 }

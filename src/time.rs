@@ -135,7 +135,12 @@ mod tests {
             "２026-03-02T09:00:00Z",
         ] {
             let err = parse_timestamp(text).unwrap_err();
-            assert_eq!(err.to_string(), format!("invalid timestamp {text:?}: expected YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM|-HH:MM)"));
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "invalid timestamp {text:?}: expected YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM|-HH:MM)"
+                )
+            );
         }
     }
 

@@ -126,7 +126,11 @@ mod tests {
         assert!(close(c.p_value, 0.0336721, 1e-7), "{c:?}");
         // Unpooled SE = sqrt(.6·.4/100 + .45·.55/100) = 0.0698212.
         assert!(close(c.standard_error, 6.98212, 1e-5));
-        assert!(close(c.ci.lower, 15.0 - Confidence::P95.z() * 6.98212002188447, 1e-9));
+        assert!(close(
+            c.ci.lower,
+            15.0 - Confidence::P95.z() * 6.98212002188447,
+            1e-9
+        ));
         let same = two_proportions((10, 10), (5, 5), Confidence::P95);
         assert_eq!((same.statistic, same.p_value), (0.0, 1.0));
     }
@@ -137,16 +141,35 @@ mod tests {
     /// t(0.975, df) = 2.1937174 (scipy.stats.ttest_ind_from_stats).
     #[test]
     fn welch_hand_computed() {
-        let a = Moments { n: 10, mean: 5.0, variance: Some(4.0) };
-        let b = Moments { n: 20, mean: 4.0, variance: Some(1.0) };
+        let a = Moments {
+            n: 10,
+            mean: 5.0,
+            variance: Some(4.0),
+        };
+        let b = Moments {
+            n: 20,
+            mean: 4.0,
+            variance: Some(1.0),
+        };
         let c = welch(a, b, Confidence::P95).unwrap();
         assert!(close(c.statistic, 1.490712, 1e-6));
         assert!(close(c.df.unwrap(), 11.30694, 1e-5), "{c:?}");
         assert!(close(c.p_value, 0.1633975, 1e-7), "{c:?}");
-        assert!(close(c.ci.upper, 1.0 + 2.1937174 * 0.45f64.sqrt(), 1e-6), "{c:?}");
-        let flat = Moments { n: 3, mean: 2.0, variance: Some(0.0) };
+        assert!(
+            close(c.ci.upper, 1.0 + 2.1937174 * 0.45f64.sqrt(), 1e-6),
+            "{c:?}"
+        );
+        let flat = Moments {
+            n: 3,
+            mean: 2.0,
+            variance: Some(0.0),
+        };
         assert_eq!(welch(flat, flat, Confidence::P95), None);
-        let single = Moments { n: 1, mean: 2.0, variance: None };
+        let single = Moments {
+            n: 1,
+            mean: 2.0,
+            variance: None,
+        };
         assert_eq!(welch(single, a, Confidence::P95), None);
     }
 }

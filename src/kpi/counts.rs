@@ -59,7 +59,11 @@ impl ScoreCounts {
             }
             .err();
         }
-        if counts.iter().try_fold(0u64, |sum, &c| sum.checked_add(c)).is_none() {
+        if counts
+            .iter()
+            .try_fold(0u64, |sum, &c| sum.checked_add(c))
+            .is_none()
+        {
             return ErrorKind::CountOverflow.err();
         }
         Ok(ScoreCounts { scale, counts })
@@ -189,21 +193,32 @@ mod tests {
         assert_eq!(serde_json::from_str::<ScoreCounts>(ok).unwrap().total(), 6);
         let short = r#"{"scale":{"min":1,"max":3},"counts":[1,2]}"#;
         let err = serde_json::from_str::<ScoreCounts>(short).unwrap_err();
-        assert!(err.to_string().contains("2 counts for scale 1..=3"), "{err}");
-        let huge = format!(r#"{{"scale":{{"min":1,"max":2}},"counts":[{},1]}}"#, u64::MAX);
+        assert!(
+            err.to_string().contains("2 counts for scale 1..=3"),
+            "{err}"
+        );
+        let huge = format!(
+            r#"{{"scale":{{"min":1,"max":2}},"counts":[{},1]}}"#,
+            u64::MAX
+        );
         assert!(serde_json::from_str::<ScoreCounts>(&huge).is_err());
     }
 
     #[test]
     fn merge_refuses_overflow_and_other_scales() {
-        let full = format!(r#"{{"scale":{{"min":1,"max":2}},"counts":[{},0]}}"#, u64::MAX);
+        let full = format!(
+            r#"{{"scale":{{"min":1,"max":2}},"counts":[{},0]}}"#,
+            u64::MAX
+        );
         let mut full: ScoreCounts = serde_json::from_str(&full).unwrap();
         let mut one = ScoreCounts::new(Scale::new(1, 2).unwrap());
         one.add(2);
         let before = full.clone();
         assert!(full.merge(&one, SurveyMetric::Csat).is_err());
         assert_eq!(full, before);
-        let err = one.merge(&ScoreCounts::new(Scale::CSAT), SurveyMetric::Csat).unwrap_err();
+        let err = one
+            .merge(&ScoreCounts::new(Scale::CSAT), SurveyMetric::Csat)
+            .unwrap_err();
         assert_eq!(err.to_string(), "scale mismatch for csat: 1..=2 vs 1..=5");
     }
 }

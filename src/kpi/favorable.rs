@@ -114,8 +114,20 @@ mod tests {
         assert_eq!(Favorable::BelowMidpoint.points(scale(1, 6)).unwrap(), 1..=3);
         assert_eq!(Favorable::BelowMidpoint.points(scale(1, 7)).unwrap(), 1..=3);
         assert_eq!(Favorable::BottomBox(2).points(scale(1, 5)).unwrap(), 1..=2);
-        assert_eq!(Favorable::AtMost(200).points(scale(1, 5)).unwrap_err().to_string(), "rule at most 200 selects all of the points of scale 1..=5");
-        assert_eq!(Favorable::TopBox(0).points(scale(1, 5)).unwrap_err().to_string(), "rule top-0-box selects none of the points of scale 1..=5");
+        assert_eq!(
+            Favorable::AtMost(200)
+                .points(scale(1, 5))
+                .unwrap_err()
+                .to_string(),
+            "rule at most 200 selects all of the points of scale 1..=5"
+        );
+        assert_eq!(
+            Favorable::TopBox(0)
+                .points(scale(1, 5))
+                .unwrap_err()
+                .to_string(),
+            "rule top-0-box selects none of the points of scale 1..=5"
+        );
     }
 
     proptest! {

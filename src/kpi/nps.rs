@@ -225,7 +225,9 @@ impl NpsSummary {
     /// ```
     pub fn compare(&self, other: &NpsSummary, options: SummaryOptions) -> Comparison {
         let estimate = |s: &NpsSummary| match options.nps_interval {
-            NpsInterval::AdjustedWald => Proportions::adjusted(s.promoters, s.detractors, s.responses),
+            NpsInterval::AdjustedWald => {
+                Proportions::adjusted(s.promoters, s.detractors, s.responses)
+            }
             NpsInterval::Wald => Proportions::observed(s.promoters, s.detractors, s.responses),
         };
         let (a, b) = (estimate(self), estimate(other));
@@ -285,7 +287,10 @@ mod tests {
         let s = group(1, 2, 3).summary().unwrap();
         assert!(close(s.score, 33.333, 1e-3));
         assert!(close(s.standard_error / 100.0, 0.30429, 1e-5), "{s:?}");
-        assert!(close(s.ci.lower, -26.743, 1e-3) && close(s.ci.upper, 71.188, 1e-3), "{s:?}");
+        assert!(
+            close(s.ci.lower, -26.743, 1e-3) && close(s.ci.upper, 71.188, 1e-3),
+            "{s:?}"
+        );
     }
 
     /// Delighted's worked example: 32 promoters, 13 passives, 6 detractors →
@@ -294,7 +299,10 @@ mod tests {
     fn delighted_vector() {
         let s = group(6, 13, 32).summary().unwrap();
         assert!(close(s.score, 50.980, 1e-3));
-        assert!(close(s.ci.lower, 29.295, 1e-3) && close(s.ci.upper, 67.001, 1e-3), "{s:?}");
+        assert!(
+            close(s.ci.lower, 29.295, 1e-3) && close(s.ci.upper, 67.001, 1e-3),
+            "{s:?}"
+        );
     }
 
     /// Survey with n = 1162 (291 promoters, 476 passives, 395 detractors):
@@ -318,8 +326,15 @@ mod tests {
         assert!(close(c.standard_error, 11.402, 1e-3), "{c:?}");
         assert!(close(c.statistic, 1.7541, 1e-4));
         assert!(close(c.p_value, 0.0794, 1e-4));
-        assert!(close(c.ci.lower, 20.0 - Confidence::P95.z() * c.standard_error, 1e-9));
-        let c = a.summary().unwrap().compare(&b.summary().unwrap(), SummaryOptions::default());
+        assert!(close(
+            c.ci.lower,
+            20.0 - Confidence::P95.z() * c.standard_error,
+            1e-9
+        ));
+        let c = a
+            .summary()
+            .unwrap()
+            .compare(&b.summary().unwrap(), SummaryOptions::default());
         assert!(close(c.difference, 19.417, 1e-3), "{c:?}");
         assert!(close(c.p_value, 0.0832, 1e-4), "{c:?}");
         assert_eq!(c.df, None);

@@ -133,7 +133,11 @@ impl ScaleSummary {
     /// Compares the means (this − other) with Welch's unequal-variances t
     /// test; `None` unless both groups have n ≥ 2 and not both a zero
     /// variance.
-    pub fn compare_mean(&self, other: &ScaleSummary, options: SummaryOptions) -> Option<Comparison> {
+    pub fn compare_mean(
+        &self,
+        other: &ScaleSummary,
+        options: SummaryOptions,
+    ) -> Option<Comparison> {
         welch(self.moments(), other.moments(), options.confidence)
     }
 }
@@ -371,7 +375,11 @@ mod tests {
         (actual - expected).abs() <= tolerance
     }
 
-    fn with_counts<K: TryFrom<RatedRepr, Error = Error>>(scale: Scale, rule: Favorable, counts: Vec<u64>) -> K {
+    fn with_counts<K: TryFrom<RatedRepr, Error = Error>>(
+        scale: Scale,
+        rule: Favorable,
+        counts: Vec<u64>,
+    ) -> K {
         let counts = ScoreCounts::from_counts(scale, counts).unwrap();
         K::try_from(RatedRepr { rule, counts }).unwrap()
     }
@@ -384,21 +392,34 @@ mod tests {
         let csat: Csat = with_counts(Scale::CSAT, Favorable::TopTwoBox, vec![5, 5, 10, 30, 50]);
         let s = csat.summary().unwrap();
         assert_eq!((s.responses, s.favorable, s.score), (100, 80, 80.0));
-        assert!(close(s.score_ci.lower, 71.117, 1e-3) && close(s.score_ci.upper, 86.663, 1e-3), "{s:?}");
+        assert!(
+            close(s.score_ci.lower, 71.117, 1e-3) && close(s.score_ci.upper, 86.663, 1e-3),
+            "{s:?}"
+        );
         assert!(close(s.mean, 4.15, 1e-12));
         let ci = s.mean_ci.unwrap();
-        assert!(close(ci.lower, 3.9291, 1e-4) && close(ci.upper, 4.3709, 1e-4), "{ci}");
+        assert!(
+            close(ci.lower, 3.9291, 1e-4) && close(ci.upper, 4.3709, 1e-4),
+            "{ci}"
+        );
     }
 
     /// CES counts for 1..7 = [2, 3, 5, 10, 20, 30, 30] (hand-computed): mean
     /// 5.53, t interval [5.2404, 5.8196], easy (5–7) 80%.
     #[test]
     fn ces_vector() {
-        let ces: Ces = with_counts(Scale::CES, Favorable::AboveMidpoint, vec![2, 3, 5, 10, 20, 30, 30]);
+        let ces: Ces = with_counts(
+            Scale::CES,
+            Favorable::AboveMidpoint,
+            vec![2, 3, 5, 10, 20, 30, 30],
+        );
         let s = ces.summary().unwrap();
         assert!(close(s.mean, 5.53, 1e-12));
         let ci = s.mean_ci.unwrap();
-        assert!(close(ci.lower, 5.2404, 1e-4) && close(ci.upper, 5.8196, 1e-4), "{ci}");
+        assert!(
+            close(ci.lower, 5.2404, 1e-4) && close(ci.upper, 5.8196, 1e-4),
+            "{ci}"
+        );
         assert_eq!((s.favorable, s.score), (80, 80.0));
     }
 
@@ -408,29 +429,46 @@ mod tests {
     #[test]
     fn contract_small_samples() {
         let mut ces = Ces::default();
-        ces.try_extend([Scale::CES.score(7).unwrap(), Scale::CES.score(4).unwrap()]).unwrap();
+        ces.try_extend([Scale::CES.score(7).unwrap(), Scale::CES.score(4).unwrap()])
+            .unwrap();
         let ci = ces.summary().unwrap().mean_ci.unwrap();
-        assert!(close(ci.lower, -13.55930710426204, 1e-9) && close(ci.upper, 24.55930710426204, 1e-9), "{ci}");
-        let csat: Csat = [5, 4].into_iter().map(|v| Scale::CSAT.score(v).unwrap()).collect();
+        assert!(
+            close(ci.lower, -13.55930710426204, 1e-9) && close(ci.upper, 24.55930710426204, 1e-9),
+            "{ci}"
+        );
+        let csat: Csat = [5, 4]
+            .into_iter()
+            .map(|v| Scale::CSAT.score(v).unwrap())
+            .collect();
         let s = csat.summary().unwrap();
         assert!(close(s.score_ci.lower, 34.2380227506653, 1e-9), "{s:?}");
         assert_eq!(s.score_ci.upper, 100.0);
         let one: Ces = [Scale::CES.score(5).unwrap()].into_iter().collect();
-        assert_eq!((one.summary().unwrap().mean_ci, one.summary().unwrap().std_dev), (None, None));
+        assert_eq!(
+            (
+                one.summary().unwrap().mean_ci,
+                one.summary().unwrap().std_dev
+            ),
+            (None, None)
+        );
     }
 
     #[test]
     fn thumbs_and_custom_rules() {
         let thumbs = Scale::new(1, 2).unwrap();
         let mut csat = Csat::new(thumbs);
-        csat.try_extend([2, 2, 1].map(|v| thumbs.score(v).unwrap())).unwrap();
+        csat.try_extend([2, 2, 1].map(|v| thumbs.score(v).unwrap()))
+            .unwrap();
         assert_eq!(csat.summary().unwrap().favorable, 2);
         assert_eq!(csat.rule(), Favorable::TopTwoBox);
         let mut top3 = Csat::with_rule(Scale::new(0, 10).unwrap(), Favorable::TopBox(3)).unwrap();
         top3.add_value(8).unwrap();
         top3.add_value(7).unwrap();
         assert_eq!(top3.summary().unwrap().score, 50.0);
-        assert_eq!(top3.add_value(11).unwrap_err().to_string(), "score 11 out of range 0..=10 for csat");
+        assert_eq!(
+            top3.add_value(11).unwrap_err().to_string(),
+            "score 11 out of range 0..=10 for csat"
+        );
         let binary = Csat::new(Scale::new(0, 1).unwrap());
         assert_eq!(binary.rule(), Favorable::TopTwoBox);
     }
@@ -443,7 +481,10 @@ mod tests {
         assert_eq!(csat.responses(), 0);
         let other = Csat::with_rule(Scale::CSAT, Favorable::TopBox(1)).unwrap();
         let err = csat.merge(&other).unwrap_err();
-        assert_eq!(err.to_string(), "rule mismatch for csat: top-two-box vs top-1-box");
+        assert_eq!(
+            err.to_string(),
+            "rule mismatch for csat: top-two-box vs top-1-box"
+        );
         let err = Ces::default().merge(&Ces::new(Scale::CSAT)).unwrap_err();
         assert_eq!(err.to_string(), "scale mismatch for ces: 1..=7 vs 1..=5");
     }
@@ -463,7 +504,10 @@ mod tests {
         let mut csat = Csat::default();
         csat.add_value(5).unwrap();
         let json = serde_json::to_string(&csat).unwrap();
-        assert_eq!(json, r#"{"rule":"top_two_box","scale":{"min":1,"max":5},"counts":[0,0,0,0,1]}"#);
+        assert_eq!(
+            json,
+            r#"{"rule":"top_two_box","scale":{"min":1,"max":5},"counts":[0,0,0,0,1]}"#
+        );
         let bad_rule = r#"{"rule":{"top_box":5},"scale":{"min":1,"max":5},"counts":[0,0,0,0,1]}"#;
         assert!(serde_json::from_str::<Csat>(bad_rule).is_err());
     }
@@ -482,11 +526,16 @@ mod tests {
     }
 
     fn rated_scores(scale: Scale) -> impl Strategy<Value = Vec<ScaleScore>> {
-        prop::collection::vec((scale.min()..=scale.max()).prop_map(move |v| scale.score(v.into()).unwrap()), 0..120)
+        prop::collection::vec(
+            (scale.min()..=scale.max()).prop_map(move |v| scale.score(v.into()).unwrap()),
+            0..120,
+        )
     }
 
     fn any_scale() -> impl Strategy<Value = Scale> {
-        (0i64..100, 1i64..=100).prop_filter_map("valid scale", |(min, span)| Scale::new(min, min + span).ok())
+        (0i64..100, 1i64..=100).prop_filter_map("valid scale", |(min, span)| {
+            Scale::new(min, min + span).ok()
+        })
     }
 
     proptest! {
