@@ -108,6 +108,28 @@ pub enum ErrorKind {
     /// A metric name other than `nps`, `csat` and `ces`.
     #[error("unknown metric {0:?}: expected nps, csat or ces")]
     UnknownMetric(String),
+    /// An event kind other than the contract's nine.
+    #[error("unknown event kind {0:?}")]
+    UnknownEventKind(String),
+    /// A status other than the contract's six.
+    #[error("unknown status {0:?}")]
+    UnknownStatus(String),
+    /// An event without a field its kind needs.
+    #[error("{kind} needs {}", with_article(field))]
+    MissingField {
+        /// The event kind.
+        kind: &'static str,
+        /// The missing field.
+        field: &'static str,
+    },
+    /// An event pushed into the timeline of another ticket.
+    #[error("event of ticket {found:?} pushed into the timeline of ticket {expected:?}")]
+    TicketMismatch {
+        /// The timeline's ticket.
+        expected: String,
+        /// The event's ticket.
+        found: String,
+    },
     /// Text that is not a timestamp of the contract's form.
     #[error("invalid timestamp {0:?}: expected YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM|-HH:MM)")]
     InvalidTimestamp(String),
@@ -121,6 +143,15 @@ pub enum ErrorKind {
 
 fn for_metric(metric: Option<SurveyMetric>) -> String {
     metric.map_or_else(String::new, |metric| format!(" for {metric}"))
+}
+
+fn with_article(field: &str) -> String {
+    let article = if field.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {field}")
 }
 
 impl ErrorKind {

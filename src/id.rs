@@ -1,4 +1,4 @@
-//! Record identifiers.
+//! Record identifiers and names.
 
 use std::fmt;
 
@@ -10,8 +10,7 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
         ///
-        /// Any non-empty text; compared byte by byte, case-sensitively. JSON
-        /// Lines readers also accept integers, taken as their decimal text.
+        /// Any non-empty text; compared byte by byte, case-sensitively.
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(Box<str>);
@@ -71,6 +70,11 @@ id_type!(
     /// The unique id of a ticket event (`id` of CONTRACT section 1.2).
     EventId,
     "event id"
+);
+id_type!(
+    /// A dimension value: an agent, a channel, a team or a topic.
+    Name,
+    "name"
 );
 
 #[cfg(test)]

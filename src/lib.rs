@@ -58,11 +58,13 @@ mod error;
 mod id;
 mod kpi;
 mod survey;
+mod ticket;
 mod time;
+mod timeline;
 
 pub use dimensions::Dimensions;
 pub use error::{Error, ErrorKind};
-pub use id::{EventId, ResponseId, TicketId};
+pub use id::{EventId, Name, ResponseId, TicketId};
 pub use kpi::{
     Ces, Comparison, Confidence, Csat, Favorable, Interval, Nps, NpsInterval, NpsSummary,
     ScaleSummary, SummaryOptions, SurveyKpis, SurveySummary, Z95,
@@ -70,7 +72,9 @@ pub use kpi::{
 pub use survey::{
     NpsCategory, NpsScore, Scale, ScaleScore, Scales, SurveyMetric, SurveyResponse, SurveyScore,
 };
+pub use ticket::{EventKind, Status, TicketEvent};
 pub use time::parse_timestamp;
+pub use timeline::{Delivery, InvalidTicket, TicketMetrics, Timeline};
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

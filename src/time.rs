@@ -1,6 +1,9 @@
-//! Strict timestamps, as the contract spells them.
+//! Strict timestamps, as the contract spells them, and the instants the
+//! hot paths compare.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime};
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
 use crate::error::{Error, ErrorKind};
 
@@ -81,6 +84,42 @@ fn parse(b: &[u8]) -> Option<DateTime<FixedOffset>> {
     (1..=9999).contains(&utc_year).then_some(local)
 }
 
+/// An instant as whole seconds since 1970-01-01T00:00:00Z and nanoseconds:
+/// cheap to order and subtract, exact over the contract's years 1..=9999.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub(crate) struct Instant {
+    secs: i64,
+    nanos: u32,
+}
+
+impl Instant {
+    pub(crate) fn of<Tz: TimeZone>(at: &DateTime<Tz>) -> Instant {
+        Instant {
+            secs: at.timestamp(),
+            nanos: at.timestamp_subsec_nanos(),
+        }
+    }
+
+    /// The instant as a UTC date-time; every `Instant` comes from one.
+    pub(crate) fn to_utc(self) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.secs, self.nanos).unwrap_or_default()
+    }
+
+    /// `self − earlier`, or zero when `earlier` is later.
+    #[inline]
+    pub(crate) fn since(self, earlier: Instant) -> Duration {
+        let nanos = i128::from(self.secs - earlier.secs) * 1_000_000_000 + i128::from(self.nanos)
+            - i128::from(earlier.nanos);
+        if nanos <= 0 {
+            return Duration::ZERO;
+        }
+        Duration::new(
+            (nanos / 1_000_000_000) as u64,
+            (nanos % 1_000_000_000) as u32,
+        )
+    }
+}
+
 /// The value of a run of ASCII digits (at most nine), or `None`.
 fn digits(b: &[u8]) -> Option<u32> {
     b.iter().try_fold(0u32, |acc, &c| {
@@ -142,6 +181,21 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn instants_subtract_exactly() {
+        let a = Instant::of(&parse_timestamp("2026-03-02T23:30:00-02:00").unwrap());
+        let b = Instant::of(&parse_timestamp("2026-03-03T01:35:00.25Z").unwrap());
+        assert_eq!(b.since(a), Duration::new(300, 250_000_000));
+        assert_eq!(a.since(b), Duration::ZERO);
+        let first = Instant::of(&parse_timestamp("0001-01-01T00:00:00Z").unwrap());
+        let last = Instant::of(&parse_timestamp("9999-12-31T23:59:59.999999999Z").unwrap());
+        assert_eq!(last.since(first).as_secs(), 315_537_897_599);
+        assert_eq!(
+            last.to_utc().to_rfc3339(),
+            "9999-12-31T23:59:59.999999999+00:00"
+        );
     }
 
     proptest! {

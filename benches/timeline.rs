@@ -1,0 +1,159 @@
+//! `timeline/*`: ordering ticket events and deriving each ticket's metrics.
+
+use std::hint::black_box;
+
+use chrono::TimeDelta;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use cxmetrics::{
+    parse_timestamp, EventId, EventKind, Name, Status, TicketEvent, TicketId, Timeline,
+};
+
+/// SplitMix64.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % n
+    }
+}
+
+/// Tickets of about ten events: created, a bot reply, assignment, a
+/// handling segment, replies, a customer follow-up, a solve, sometimes a
+/// reopen; one in four delivered out of order.
+fn tickets(count: usize) -> Vec<Vec<TicketEvent>> {
+    let mut rng = Rng(42);
+    let base = parse_timestamp("2026-03-02T08:00:00Z").unwrap();
+    let agents: Vec<Name> = (0..20)
+        .map(|i| Name::new(format!("agent-{i:02}")).unwrap())
+        .collect();
+    let channel = Name::new("email").unwrap();
+    (0..count)
+        .map(|n| {
+            let ticket = TicketId::new(format!("T{n}")).unwrap();
+            let agent = agents[rng.below(20) as usize].clone();
+            let mut at = base + TimeDelta::seconds(rng.below(30 * 86_400) as i64);
+            let mut kinds = vec![
+                EventKind::Created {
+                    channel: Some(channel.clone()),
+                    team: None,
+                },
+                EventKind::BotReply,
+                EventKind::Assigned {
+                    agent: agent.clone(),
+                    team: None,
+                },
+                EventKind::HandlingStarted {
+                    agent: agent.clone(),
+                },
+                EventKind::HandlingEnded {
+                    agent: agent.clone(),
+                },
+                EventKind::AgentReply {
+                    agent: agent.clone(),
+                },
+                EventKind::CustomerReply,
+                EventKind::AgentReply {
+                    agent: agent.clone(),
+                },
+                EventKind::Status {
+                    status: Status::Solved,
+                },
+            ];
+            if rng.below(5) == 0 {
+                kinds.push(EventKind::Status {
+                    status: Status::Open,
+                });
+                kinds.push(EventKind::Status {
+                    status: Status::Closed,
+                });
+            } else {
+                kinds.push(EventKind::Status {
+                    status: Status::Closed,
+                });
+            }
+            let mut events: Vec<TicketEvent> = kinds
+                .into_iter()
+                .enumerate()
+                .map(|(i, kind)| {
+                    at += TimeDelta::seconds(rng.below(7200) as i64 + 1);
+                    TicketEvent::new(
+                        EventId::new(format!("T{n}-{i}")).unwrap(),
+                        ticket.clone(),
+                        at,
+                        kind,
+                    )
+                })
+                .collect();
+            if rng.below(4) == 0 {
+                events.reverse();
+            }
+            events
+        })
+        .collect()
+}
+
+fn timeline(c: &mut Criterion) {
+    let tickets = tickets(20_000);
+    let events: usize = tickets.iter().map(Vec::len).sum();
+    let mut group = c.benchmark_group("timeline");
+    group.throughput(Throughput::Elements(events as u64));
+    // A pipeline's pattern: build each ticket's timeline, fold its metrics,
+    // drop it. The events are moved in (and freed) inside the measurement.
+    group.bench_function("build_and_derive", |b| {
+        b.iter_batched(
+            || tickets.clone(),
+            |tickets| {
+                let (mut resolved, mut first_response) = (0usize, std::time::Duration::ZERO);
+                for events in tickets {
+                    let mut timeline = Timeline::with_capacity(events.len());
+                    for event in events {
+                        let _ = timeline.push(event);
+                    }
+                    if let Ok(Some(m)) = timeline.metrics(None) {
+                        resolved += usize::from(m.resolved());
+                        first_response += m.first_response().unwrap_or_default();
+                        black_box((m.reply_waits().len(), m.handle_time(), m.agent()));
+                    }
+                }
+                assert_eq!(resolved, 20_000);
+                first_response
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    let built: Vec<Timeline> = tickets
+        .iter()
+        .map(|events| {
+            let mut timeline = Timeline::new();
+            for event in events {
+                let _ = timeline.push(event.clone());
+            }
+            timeline
+        })
+        .collect();
+    group.bench_function("derive", |b| {
+        b.iter(|| {
+            let mut resolved = 0usize;
+            for timeline in black_box(&built) {
+                if let Ok(Some(m)) = timeline.metrics(None) {
+                    resolved += usize::from(m.resolved());
+                    black_box((
+                        m.first_response(),
+                        m.reply_waits().len(),
+                        m.handle_time(),
+                        m.agent(),
+                    ));
+                }
+            }
+            assert_eq!(resolved, built.len());
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, timeline);
+criterion_main!(benches);

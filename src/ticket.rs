@@ -1,0 +1,399 @@
+//! Ticket events: what happened to a ticket, when, and by whom.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind};
+use crate::id::{EventId, Name, TicketId};
+
+/// A ticket's status, as the helpdesks name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Not yet looked at.
+    New,
+    /// Being worked on.
+    Open,
+    /// Waiting for the customer.
+    Pending,
+    /// Waiting for a third party.
+    OnHold,
+    /// Solved; the customer may still reply.
+    Solved,
+    /// Closed for good.
+    Closed,
+}
+
+impl Status {
+    /// The contract's name: `new`, `open`, `pending`, `on_hold`, `solved`, `closed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Open => "open",
+            Status::Pending => "pending",
+            Status::OnHold => "on_hold",
+            Status::Solved => "solved",
+            Status::Closed => "closed",
+        }
+    }
+
+    /// Whether the status puts the ticket in the solved state (`solved`
+    /// or `closed`).
+    pub fn is_solved(self) -> bool {
+        matches!(self, Status::Solved | Status::Closed)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = Error;
+
+    /// Parses the contract's names (lower case, exact).
+    fn from_str(text: &str) -> Result<Self, Error> {
+        Ok(match text {
+            "new" => Status::New,
+            "open" => Status::Open,
+            "pending" => Status::Pending,
+            "on_hold" => Status::OnHold,
+            "solved" => Status::Solved,
+            "closed" => Status::Closed,
+            _ => return ErrorKind::UnknownStatus(text.to_owned()).err(),
+        })
+    }
+}
+
+/// What happened, with the fields that kind of event needs (CONTRACT
+/// section 1.2).
+///
+/// The variants are declared in the contract's order for events at the
+/// same instant: `created` first, `status` last.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The customer's request arrives: the ticket's start.
+    Created {
+        /// The channel it came through.
+        channel: Option<Name>,
+        /// The team it was routed to.
+        team: Option<Name>,
+    },
+    /// A public message from the customer.
+    CustomerReply,
+    /// An automated public reply: never a response.
+    BotReply,
+    /// A private note: never a response.
+    InternalNote,
+    /// The ticket is assigned to an agent (and possibly a team).
+    Assigned {
+        /// The agent.
+        agent: Name,
+        /// The team, if the assignment names one.
+        team: Option<Name>,
+    },
+    /// An agent starts working on the ticket (talk, hold or wrap-up).
+    HandlingStarted {
+        /// The agent.
+        agent: Name,
+    },
+    /// An agent stops working on the ticket.
+    HandlingEnded {
+        /// The agent.
+        agent: Name,
+    },
+    /// A public reply by a human agent.
+    AgentReply {
+        /// The agent.
+        agent: Name,
+    },
+    /// The ticket's status changes.
+    Status {
+        /// The new status.
+        status: Status,
+    },
+}
+
+impl EventKind {
+    /// The kind's name as the contract spells it.
+    pub fn name(&self) -> &'static str {
+        EventTag::of(self).name()
+    }
+
+    /// Builds a kind from the contract's fields, checking that those the
+    /// kind needs are present and ignoring the others.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnknownEventKind`], [`ErrorKind::MissingField`]
+    /// (`agent_reply needs an agent`) or [`ErrorKind::UnknownStatus`].
+    ///
+    /// ```
+    /// use cxmetrics::EventKind;
+    /// let kind = EventKind::from_fields("assigned", Some("ana"), None, None, Some("billing"))?;
+    /// assert_eq!(kind.name(), "assigned");
+    /// let err = EventKind::from_fields("agent_reply", None, None, None, None).unwrap_err();
+    /// assert_eq!(err.to_string(), "agent_reply needs an agent");
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    pub fn from_fields(
+        kind: &str,
+        agent: Option<&str>,
+        status: Option<&str>,
+        channel: Option<&str>,
+        team: Option<&str>,
+    ) -> Result<EventKind, Error> {
+        let tag = EventTag::from_name(kind)?;
+        let name = |value: Option<&str>| value.filter(|v| !v.is_empty()).map(Name::new).transpose();
+        let agent = || {
+            name(agent)?.ok_or_else(|| {
+                Error::from(ErrorKind::MissingField {
+                    kind: tag.name(),
+                    field: "agent",
+                })
+            })
+        };
+        Ok(match tag {
+            EventTag::Created => EventKind::Created {
+                channel: name(channel)?,
+                team: name(team)?,
+            },
+            EventTag::CustomerReply => EventKind::CustomerReply,
+            EventTag::BotReply => EventKind::BotReply,
+            EventTag::InternalNote => EventKind::InternalNote,
+            EventTag::Assigned => EventKind::Assigned {
+                agent: agent()?,
+                team: name(team)?,
+            },
+            EventTag::HandlingStarted => EventKind::HandlingStarted { agent: agent()? },
+            EventTag::HandlingEnded => EventKind::HandlingEnded { agent: agent()? },
+            EventTag::AgentReply => EventKind::AgentReply { agent: agent()? },
+            EventTag::Status => {
+                let status = status.filter(|s| !s.is_empty()).ok_or_else(|| {
+                    Error::from(ErrorKind::MissingField {
+                        kind: "status",
+                        field: "status",
+                    })
+                })?;
+                EventKind::Status {
+                    status: status.parse()?,
+                }
+            }
+        })
+    }
+}
+
+/// The kind of an event without its data, in the contract's order for
+/// events at the same instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub(crate) enum EventTag {
+    Created = 0,
+    CustomerReply = 1,
+    BotReply = 2,
+    InternalNote = 3,
+    Assigned = 4,
+    HandlingStarted = 5,
+    HandlingEnded = 6,
+    AgentReply = 7,
+    Status = 8,
+}
+
+impl EventTag {
+    pub(crate) const ALL: [EventTag; 9] = [
+        EventTag::Created,
+        EventTag::CustomerReply,
+        EventTag::BotReply,
+        EventTag::InternalNote,
+        EventTag::Assigned,
+        EventTag::HandlingStarted,
+        EventTag::HandlingEnded,
+        EventTag::AgentReply,
+        EventTag::Status,
+    ];
+
+    pub(crate) fn of(kind: &EventKind) -> EventTag {
+        match kind {
+            EventKind::Created { .. } => EventTag::Created,
+            EventKind::CustomerReply => EventTag::CustomerReply,
+            EventKind::BotReply => EventTag::BotReply,
+            EventKind::InternalNote => EventTag::InternalNote,
+            EventKind::Assigned { .. } => EventTag::Assigned,
+            EventKind::HandlingStarted { .. } => EventTag::HandlingStarted,
+            EventKind::HandlingEnded { .. } => EventTag::HandlingEnded,
+            EventKind::AgentReply { .. } => EventTag::AgentReply,
+            EventKind::Status { .. } => EventTag::Status,
+        }
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            EventTag::Created => "created",
+            EventTag::CustomerReply => "customer_reply",
+            EventTag::BotReply => "bot_reply",
+            EventTag::InternalNote => "internal_note",
+            EventTag::Assigned => "assigned",
+            EventTag::HandlingStarted => "handling_started",
+            EventTag::HandlingEnded => "handling_ended",
+            EventTag::AgentReply => "agent_reply",
+            EventTag::Status => "status",
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Result<EventTag, Error> {
+        EventTag::ALL
+            .into_iter()
+            .find(|tag| tag.name() == name)
+            .ok_or_else(|| ErrorKind::UnknownEventKind(name.to_owned()).into())
+    }
+}
+
+/// One ticket event (CONTRACT section 1.2).
+///
+/// ```
+/// use cxmetrics::{parse_timestamp, EventId, EventKind, Name, TicketEvent, TicketId};
+/// let event = TicketEvent::new(
+///     EventId::new("e1")?,
+///     TicketId::new("A")?,
+///     parse_timestamp("2026-03-02T09:00:00Z")?,
+///     EventKind::AgentReply { agent: Name::new("ana")? },
+/// )
+/// .with_topic(Name::new("billing")?);
+/// assert_eq!(event.kind().name(), "agent_reply");
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TicketEvent {
+    id: EventId,
+    ticket: TicketId,
+    at: DateTime<FixedOffset>,
+    #[serde(flatten)]
+    kind: EventKind,
+    #[serde(default)]
+    topic: Option<Name>,
+}
+
+impl TicketEvent {
+    /// An event without a topic.
+    pub fn new(id: EventId, ticket: TicketId, at: DateTime<FixedOffset>, kind: EventKind) -> Self {
+        TicketEvent {
+            id,
+            ticket,
+            at,
+            kind,
+            topic: None,
+        }
+    }
+
+    /// Sets the topic (the kind of request), which any event may name.
+    pub fn with_topic(mut self, topic: Name) -> Self {
+        self.topic = Some(topic);
+        self
+    }
+
+    /// The event id.
+    pub fn id(&self) -> &EventId {
+        &self.id
+    }
+
+    /// The ticket.
+    pub fn ticket(&self) -> &TicketId {
+        &self.ticket
+    }
+
+    /// When it happened, with the offset it was written in.
+    pub fn at(&self) -> DateTime<FixedOffset> {
+        self.at
+    }
+
+    /// What happened.
+    pub fn kind(&self) -> &EventKind {
+        &self.kind
+    }
+
+    /// The topic the event names, if any.
+    pub fn topic(&self) -> Option<&Name> {
+        self.topic.as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_kinds_parse_exactly() {
+        assert_eq!("on_hold".parse::<Status>().unwrap(), Status::OnHold);
+        assert_eq!(
+            "done".parse::<Status>().unwrap_err().to_string(),
+            "unknown status \"done\""
+        );
+        assert!(Status::Closed.is_solved() && !Status::Pending.is_solved());
+        let err = EventKind::from_fields("reply", None, None, None, None).unwrap_err();
+        assert_eq!(err.to_string(), "unknown event kind \"reply\"");
+        let err = EventKind::from_fields("status", None, None, None, None).unwrap_err();
+        assert_eq!(err.to_string(), "status needs a status");
+        let err =
+            EventKind::from_fields("handling_started", Some(""), None, None, None).unwrap_err();
+        assert_eq!(err.to_string(), "handling_started needs an agent");
+        // Fields a kind does not use are ignored, whatever their value.
+        let kind = EventKind::from_fields(
+            "customer_reply",
+            Some("x"),
+            Some("bogus"),
+            Some("c"),
+            Some("t"),
+        )
+        .unwrap();
+        assert_eq!(kind, EventKind::CustomerReply);
+        let created =
+            EventKind::from_fields("created", None, None, Some("chat"), Some("")).unwrap();
+        assert_eq!(
+            created,
+            EventKind::Created {
+                channel: Some(Name::new("chat").unwrap()),
+                team: None
+            }
+        );
+    }
+
+    #[test]
+    fn tags_follow_the_contract_tie_order() {
+        let names: Vec<&str> = EventTag::ALL.iter().map(|t| t.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "created",
+                "customer_reply",
+                "bot_reply",
+                "internal_note",
+                "assigned",
+                "handling_started",
+                "handling_ended",
+                "agent_reply",
+                "status"
+            ]
+        );
+        assert!(EventTag::ALL.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn serde_round_trip() {
+        let event = TicketEvent::new(
+            EventId::new("e1").unwrap(),
+            TicketId::new("A").unwrap(),
+            crate::parse_timestamp("2026-03-02T09:00:00+01:00").unwrap(),
+            EventKind::Status {
+                status: Status::OnHold,
+            },
+        );
+        let json = serde_json::to_string(&event).unwrap();
+        assert_eq!(serde_json::from_str::<TicketEvent>(&json).unwrap(), event);
+    }
+}
