@@ -432,8 +432,7 @@ impl TicketMetrics<'_> {
     /// As Zendesk's first reply time: bot replies and internal notes never
     /// count, and a solve in between does not stop the clock (a ticket
     /// solved without a reply and answered later gets the late answer).
-    /// Intercom counts the first reply by a teammate, Help Scout the first
-    /// reply by a user; Chatwoot's first response also skips bots.
+    /// Chatwoot's first response time likewise waits for a human agent.
     pub fn first_response(&self) -> Option<Duration> {
         let d = &self.derived;
         d.first_agent_reply.map(|at| at.since(d.created))
@@ -453,8 +452,8 @@ impl TicketMetrics<'_> {
     /// the ticket enters the solved state (a solved ticket owes no reply:
     /// a "thanks!" answered by a solve is no wait). A wait still open at
     /// `as_of` is not counted. Zendesk's "requester wait time" sums the
-    /// time in new, open and on-hold statuses instead; Help Scout's
-    /// response time is this definition.
+    /// time spent in the new, open and on-hold statuses instead, which
+    /// depends on agents keeping statuses up to date.
     pub fn reply_waits(&self) -> impl ExactSizeIterator<Item = Duration> + '_ {
         self.derived
             .waits
@@ -504,7 +503,9 @@ impl TicketMetrics<'_> {
     /// **Full resolution** = last entry into the solved state − `created`,
     /// for resolved tickets only (`solved` then `closed` is one entry).
     /// As Zendesk's "full resolution time"; Chatwoot's resolution time
-    /// does not restart on a reopen, and counts only from the first.
+    /// also runs from the start to the latest resolution (a reopen does
+    /// not start a new clock), while Help Scout counts a conversation as
+    /// resolved only once a user has replied.
     pub fn full_resolution(&self) -> Option<Duration> {
         let d = &self.derived;
         d.last_solved
