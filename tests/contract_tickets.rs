@@ -70,7 +70,7 @@ fn section(tickets: &[TicketMetrics<'_>]) -> Value {
     let resolved = count(&|t| t.resolved());
     let one_touch = count(&|t| t.one_touch());
     let resolved_reopened = count(&|t| t.resolved() && t.reopens() > 0);
-    let mut values = |f: &dyn Fn(&TicketMetrics<'_>) -> Vec<Duration>| {
+    let values = |f: &dyn Fn(&TicketMetrics<'_>) -> Vec<Duration>| {
         let mut all: Vec<Duration> = tickets.iter().flat_map(f).collect();
         distribution(&mut all)
     };
