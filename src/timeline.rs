@@ -6,6 +6,7 @@
 //! segment. [`derive`] is generic over how dimension values are held, so
 //! that the aggregator runs the same code over interned ids.
 
+use std::borrow::Borrow;
 use std::fmt;
 use std::time::Duration;
 
@@ -25,6 +26,10 @@ const SCAN_LIMIT: usize = 32;
 /// (`created`, `customer_reply`, `bot_reply`, `internal_note`, `assigned`,
 /// `handling_started`, `handling_ended`, `agent_reply`, `status`), then by
 /// event id (byte order). So any arrival order gives the same metrics.
+///
+/// It holds its events as `E`: owned [`TicketEvent`]s by default, or
+/// borrowed `&TicketEvent`s to order and derive from events kept elsewhere
+/// without moving them.
 ///
 /// ```
 /// use cxmetrics::{parse_timestamp, EventId, EventKind, Name, Status, TicketEvent, TicketId, Timeline};
@@ -46,28 +51,42 @@ const SCAN_LIMIT: usize = 32;
 /// assert_eq!(metrics.agent(), Some("ana"));
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
-#[derive(Debug, Clone, Default)]
-pub struct Timeline {
+#[derive(Debug, Clone)]
+pub struct Timeline<E = TicketEvent> {
     /// Accepted events in the contract's order.
-    entries: Vec<Entry>,
+    entries: Vec<Entry<E>>,
     /// The ids of `entries`, once there are more than [`SCAN_LIMIT`].
     ids: Option<std::collections::HashSet<crate::id::EventId>>,
     duplicates: u64,
 }
 
 #[derive(Debug, Clone)]
-struct Entry {
+struct Entry<E> {
     at: Instant,
     tag: EventTag,
     /// A 64-bit hash of the event id: a scan of these finds a repeated id
     /// without comparing strings.
     id_hash: u64,
-    event: TicketEvent,
+    event: E,
 }
 
-impl Entry {
+impl<E: Borrow<TicketEvent>> Entry<E> {
+    fn event(&self) -> &TicketEvent {
+        self.event.borrow()
+    }
+
     fn key(&self) -> (Instant, EventTag, &[u8]) {
-        (self.at, self.tag, self.event.id().as_str().as_bytes())
+        (self.at, self.tag, self.event().id().as_str().as_bytes())
+    }
+}
+
+impl<E> Default for Timeline<E> {
+    fn default() -> Self {
+        Timeline {
+            entries: Vec::new(),
+            ids: None,
+            duplicates: 0,
+        }
     }
 }
 
@@ -90,7 +109,7 @@ pub enum Delivery {
     Duplicate,
 }
 
-impl Timeline {
+impl<E: Borrow<TicketEvent>> Timeline<E> {
     /// An empty timeline.
     pub fn new() -> Self {
         Timeline::default()
@@ -112,32 +131,37 @@ impl Timeline {
     ///
     /// [`ErrorKind::TicketMismatch`] when the event belongs to another
     /// ticket than the events before it.
-    pub fn push(&mut self, event: TicketEvent) -> Result<Delivery, Error> {
+    pub fn push(&mut self, event: E) -> Result<Delivery, Error> {
+        let new = event.borrow();
         if let Some(ticket) = self.ticket() {
-            if ticket != event.ticket() {
+            if ticket != new.ticket() {
                 return ErrorKind::TicketMismatch {
                     expected: ticket.to_string(),
-                    found: event.ticket().to_string(),
+                    found: new.ticket().to_string(),
                 }
                 .err();
             }
         }
-        let id_hash = id_hash(event.id());
-        if self.contains(event.id(), id_hash) {
+        let id_hash = id_hash(new.id());
+        if self.contains(new.id(), id_hash) {
             self.duplicates += 1;
             return Ok(Delivery::Duplicate);
         }
         if let Some(ids) = &mut self.ids {
-            ids.insert(event.id().clone());
+            ids.insert(new.id().clone());
         } else if self.entries.len() >= SCAN_LIMIT {
-            let mut ids: std::collections::HashSet<_> =
-                self.entries.iter().map(|e| e.event.id().clone()).collect();
-            ids.insert(event.id().clone());
+            let mut ids: std::collections::HashSet<_> = self
+                .entries
+                .iter()
+                .map(|e| e.event().id().clone())
+                .collect();
+            ids.insert(new.id().clone());
             self.ids = Some(ids);
         }
+        let (at, tag) = (Instant::of(&new.at()), EventTag::of(new.kind()));
         let entry = Entry {
-            at: Instant::of(&event.at()),
-            tag: EventTag::of(event.kind()),
+            at,
+            tag,
             id_hash,
             event,
         };
@@ -152,18 +176,18 @@ impl Timeline {
             None => self
                 .entries
                 .iter()
-                .any(|e| e.id_hash == hash && e.event.id() == id),
+                .any(|e| e.id_hash == hash && e.event().id() == id),
         }
     }
 
     /// The ticket, once an event was pushed.
     pub fn ticket(&self) -> Option<&TicketId> {
-        self.entries.first().map(|e| e.event.ticket())
+        self.entries.first().map(|e| e.event().ticket())
     }
 
     /// The accepted events in the contract's order.
     pub fn events(&self) -> impl ExactSizeIterator<Item = &TicketEvent> {
-        self.entries.iter().map(|e| &e.event)
+        self.entries.iter().map(Entry::event)
     }
 
     /// How many pushed events repeated an accepted id.
@@ -194,7 +218,7 @@ impl Timeline {
         };
         let steps = self.entries[..end]
             .iter()
-            .map(|e| Step::of(e.at, e.tag, &e.event));
+            .map(|e| Step::of(e.at, e.tag, e.event()));
         Ok(derive(steps)?.map(|derived| TicketMetrics { derived }))
     }
 }

@@ -404,7 +404,7 @@ fn arbitrary_events() -> impl Strategy<Value = Vec<TicketEvent>> {
 }
 
 /// A metrics value comparable across timelines.
-fn snapshot(t: &Timeline, as_of: Option<DateTime<Utc>>) -> String {
+fn snapshot<E: Borrow<TicketEvent>>(t: &Timeline<E>, as_of: Option<DateTime<Utc>>) -> String {
     format!("{:?}", t.metrics(as_of))
 }
 
@@ -437,6 +437,10 @@ proptest! {
         prop_assert_eq!(snapshot(&t, None), snapshot(&reference, None));
         let cut = Some(at("2026-03-02T09:20:00Z"));
         prop_assert_eq!(snapshot(&t, cut), snapshot(&reference, cut));
+        // Borrowed events give the same as owned ones.
+        let mut borrowed: Timeline<&TicketEvent> = Timeline::with_capacity(events.len());
+        for e in &events { borrowed.push(e).unwrap(); }
+        prop_assert_eq!(format!("{:?}", borrowed.metrics(cut)), snapshot(&reference, cut));
     }
 
     /// Arbitrary, also invalid, event sequences never panic, and the
