@@ -42,6 +42,15 @@
 //! [`ScaleSummary::compare_score`] (two-proportion z test) and
 //! [`ScaleSummary::compare_mean`] (Welch's t test).
 //!
+//! # Tickets
+//!
+//! A [`Timeline`] takes one ticket's [`TicketEvent`]s in any order, ignores
+//! repeated deliveries, orders them as the contract does (instant, then kind,
+//! then id) and derives [`TicketMetrics`] up to an `as_of` instant; a ticket
+//! without exactly one leading `created` event is an [`InvalidTicket`].
+//! Each metric's documentation states its rule and how the leading
+//! helpdesks differ.
+//!
 //! # Validation
 //!
 //! Values are validated once, into types that cannot hold a bad one:
