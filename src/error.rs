@@ -99,6 +99,9 @@ pub enum ErrorKind {
         /// The number of counts found.
         len: usize,
     },
+    /// Saved state that is not internally consistent.
+    #[error("corrupt state: {0}")]
+    CorruptState(&'static str),
     /// Counts whose total would not fit in 64 bits.
     #[error("count overflow: more than 2^64 - 1 records")]
     CountOverflow,

@@ -75,8 +75,9 @@ pub use dimensions::Dimensions;
 pub use error::{Error, ErrorKind};
 pub use id::{EventId, Name, ResponseId, TicketId};
 pub use kpi::{
-    Ces, Comparison, Confidence, Csat, Favorable, Interval, Nps, NpsInterval, NpsSummary,
-    ScaleSummary, SummaryOptions, SurveyKpis, SurveySummary, Z95,
+    Ces, Comparison, Confidence, Csat, Distribution, DistributionSummary, Favorable, Interval, Nps,
+    NpsInterval, NpsSummary, ScaleSummary, SummaryOptions, SurveyKpis, SurveySummary, TicketKpis,
+    TicketSummary, RELATIVE_ACCURACY, Z95,
 };
 pub use survey::{
     NpsCategory, NpsScore, Scale, ScaleScore, Scales, SurveyMetric, SurveyResponse, SurveyScore,

@@ -444,6 +444,10 @@ pub struct TicketMetrics<'a> {
 }
 
 impl TicketMetrics<'_> {
+    pub(crate) fn derived(&self) -> &Derived<&Name> {
+        &self.derived
+    }
+
     /// When the customer's request arrived (the `created` event). The
     /// ticket belongs to the time bucket of this instant.
     pub fn created_at(&self) -> DateTime<Utc> {

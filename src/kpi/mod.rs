@@ -5,17 +5,21 @@
 
 mod compare;
 mod counts;
+mod distribution;
 mod favorable;
 mod interval;
 mod nps;
 mod options;
 mod rated;
 mod survey_kpis;
+mod tickets;
 
 pub use compare::Comparison;
+pub use distribution::{Distribution, RELATIVE_ACCURACY};
 pub use favorable::Favorable;
 pub use interval::{Confidence, Interval, Z95};
 pub use nps::{Nps, NpsSummary};
 pub use options::{NpsInterval, SummaryOptions};
 pub use rated::{Ces, Csat, ScaleSummary};
 pub use survey_kpis::{SurveyKpis, SurveySummary};
+pub use tickets::{DistributionSummary, TicketKpis, TicketSummary};

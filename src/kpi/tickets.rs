@@ -1,0 +1,205 @@
+//! The ticket KPIs of one group.
+
+use serde::{Deserialize, Serialize};
+
+use super::distribution::Distribution;
+use crate::error::{Error, ErrorKind};
+use crate::timeline::{Derived, TicketMetrics};
+
+/// Counts and duration distributions of a group's valid tickets (CONTRACT
+/// section 3, `tickets`). Bounded memory whatever the number of tickets;
+/// merges exactly.
+///
+/// ```
+/// use cxmetrics::{parse_timestamp, EventId, EventKind, Name, Status, TicketEvent, TicketId, TicketKpis, Timeline};
+/// let mut timeline = Timeline::new();
+/// for (id, at, kind) in [
+///     ("e1", "2026-03-02T09:00:00Z", EventKind::Created { channel: None, team: None }),
+///     ("e2", "2026-03-02T09:30:00Z", EventKind::AgentReply { agent: Name::new("ana")? }),
+///     ("e3", "2026-03-02T10:00:00Z", EventKind::Status { status: Status::Solved }),
+/// ] {
+///     timeline.push(TicketEvent::new(EventId::new(id)?, TicketId::new("T")?, parse_timestamp(at)?, kind))?;
+/// }
+/// let mut kpis = TicketKpis::new();
+/// kpis.add(&timeline.metrics(None)?.expect("one ticket"));
+/// let summary = kpis.summary().expect("one ticket");
+/// assert_eq!((summary.created, summary.resolved, summary.one_touch), (1, 1, 1));
+/// assert_eq!(summary.resolution_rate, Some(100.0));
+/// assert_eq!(summary.first_response.map(|d| d.mean), Some(1800.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketKpis {
+    created: u64,
+    answered: u64,
+    resolved: u64,
+    reopened: u64,
+    resolved_reopened: u64,
+    one_touch: u64,
+    handled: u64,
+    first_response: Distribution,
+    reply: Distribution,
+    first_resolution: Distribution,
+    full_resolution: Distribution,
+    handle: Distribution,
+}
+
+impl TicketKpis {
+    /// No tickets yet.
+    pub fn new() -> Self {
+        TicketKpis::default()
+    }
+
+    /// Counts one valid ticket.
+    pub fn add(&mut self, ticket: &TicketMetrics<'_>) {
+        self.add_derived(ticket.derived());
+    }
+
+    pub(crate) fn add_derived<S>(&mut self, t: &Derived<S>) {
+        self.created += 1;
+        self.answered += u64::from(t.first_agent_reply.is_some());
+        self.resolved += u64::from(t.resolved);
+        self.reopened += u64::from(t.reopens > 0);
+        self.resolved_reopened += u64::from(t.resolved && t.reopens > 0);
+        self.one_touch += u64::from(t.resolved && t.agent_replies == 1 && t.reopens == 0);
+        self.handled += u64::from(t.handle.is_some());
+        if let Some(at) = t.first_agent_reply {
+            self.first_response.add(at.since(t.created));
+        }
+        for &(opened, closed) in &t.waits {
+            self.reply.add(closed.since(opened));
+        }
+        if let Some(at) = t.first_solved {
+            self.first_resolution.add(at.since(t.created));
+        }
+        if let Some(at) = t.last_solved.filter(|_| t.resolved) {
+            self.full_resolution.add(at.since(t.created));
+        }
+        if let Some(handle) = t.handle {
+            self.handle.add(handle);
+        }
+    }
+
+    /// Adds `other`'s tickets, as if they had been added here.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::CountOverflow`](crate::ErrorKind::CountOverflow) past
+    /// `u64::MAX` (only with forged saved state); `self` is then unchanged.
+    pub fn merge(&mut self, other: &TicketKpis) -> Result<(), Error> {
+        let mut merged = self.clone();
+        for (mine, theirs) in [
+            (&mut merged.created, other.created),
+            (&mut merged.answered, other.answered),
+            (&mut merged.resolved, other.resolved),
+            (&mut merged.reopened, other.reopened),
+            (&mut merged.resolved_reopened, other.resolved_reopened),
+            (&mut merged.one_touch, other.one_touch),
+            (&mut merged.handled, other.handled),
+        ] {
+            *mine = mine.checked_add(theirs).ok_or(ErrorKind::CountOverflow)?;
+        }
+        merged.first_response.merge(&other.first_response)?;
+        merged.reply.merge(&other.reply)?;
+        merged.first_resolution.merge(&other.first_resolution)?;
+        merged.full_resolution.merge(&other.full_resolution)?;
+        merged.handle.merge(&other.handle)?;
+        *self = merged;
+        Ok(())
+    }
+
+    /// The number of valid tickets counted.
+    pub fn created(&self) -> u64 {
+        self.created
+    }
+
+    /// Each closed reply wait of the group's tickets.
+    pub fn reply_waits(&self) -> &Distribution {
+        &self.reply
+    }
+
+    /// The handle times; its mean is AHT.
+    pub fn handle_times(&self) -> &Distribution {
+        &self.handle
+    }
+
+    /// The contract's statistics; `None` without tickets.
+    pub fn summary(&self) -> Option<TicketSummary> {
+        (self.created > 0).then(|| TicketSummary {
+            created: self.created,
+            answered: self.answered,
+            resolved: self.resolved,
+            reopened: self.reopened,
+            one_touch: self.one_touch,
+            handled: self.handled,
+            resolution_rate: percent(self.resolved, self.created),
+            one_touch_rate: percent(self.one_touch, self.resolved),
+            reopen_rate: percent(self.resolved_reopened, self.resolved),
+            first_response: DistributionSummary::of(&self.first_response),
+            reply: DistributionSummary::of(&self.reply),
+            first_resolution: DistributionSummary::of(&self.first_resolution),
+            full_resolution: DistributionSummary::of(&self.full_resolution),
+            handle: DistributionSummary::of(&self.handle),
+        })
+    }
+}
+
+fn percent(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
+}
+
+/// Mean, median and 90th percentile of a distribution, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DistributionSummary {
+    /// Exact mean.
+    pub mean: f64,
+    /// Nearest-rank median (within 0.5% beyond 256 values).
+    pub p50: f64,
+    /// Nearest-rank 90th percentile (within 0.5% beyond 256 values).
+    pub p90: f64,
+}
+
+impl DistributionSummary {
+    /// The summary of `d`; `None` when empty.
+    pub fn of(d: &Distribution) -> Option<Self> {
+        Some(DistributionSummary {
+            mean: d.mean_secs()?,
+            p50: d.quantile(0.5)?.as_secs_f64(),
+            p90: d.quantile(0.9)?.as_secs_f64(),
+        })
+    }
+}
+
+/// The statistics of a group's valid tickets (CONTRACT section 3).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    /// Valid tickets in the group.
+    pub created: u64,
+    /// Tickets with an agent reply.
+    pub answered: u64,
+    /// Tickets in the solved state at the end.
+    pub resolved: u64,
+    /// Tickets with at least one reopen.
+    pub reopened: u64,
+    /// Resolved with one agent reply and no reopen.
+    pub one_touch: u64,
+    /// Tickets with a handle time.
+    pub handled: u64,
+    /// `100·resolved/created`.
+    pub resolution_rate: Option<f64>,
+    /// `100·one_touch/resolved`; `None` when nothing is resolved.
+    pub one_touch_rate: Option<f64>,
+    /// `100·(resolved tickets with a reopen)/resolved`; `None` when nothing
+    /// is resolved.
+    pub reopen_rate: Option<f64>,
+    /// First response times.
+    pub first_response: Option<DistributionSummary>,
+    /// Every closed reply wait.
+    pub reply: Option<DistributionSummary>,
+    /// First resolution times.
+    pub first_resolution: Option<DistributionSummary>,
+    /// Full resolution times.
+    pub full_resolution: Option<DistributionSummary>,
+    /// Handle times: the mean is AHT.
+    pub handle: Option<DistributionSummary>,
+}
