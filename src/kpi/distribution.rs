@@ -203,7 +203,7 @@ impl Distribution {
         match &mut self.store {
             Store::Exact(values) if values.len() < EXACT_LIMIT => values.push(value),
             Store::Exact(_) => {
-                self.to_sketch();
+                self.make_sketch();
                 self.add_to_sketch(value);
             }
             Store::Sketch(buckets) => buckets.add(value, 1),
@@ -217,7 +217,7 @@ impl Distribution {
     }
 
     /// Turns exact values into buckets.
-    fn to_sketch(&mut self) {
+    fn make_sketch(&mut self) {
         if let Store::Exact(values) = &self.store {
             let mut buckets = Buckets::default();
             for &value in values {
@@ -249,7 +249,7 @@ impl Distribution {
                 mine.extend_from_slice(theirs);
             }
             (_, theirs) => {
-                self.to_sketch();
+                self.make_sketch();
                 if let Store::Sketch(buckets) = &mut self.store {
                     match theirs {
                         Store::Exact(values) => values.iter().for_each(|&v| buckets.add(v, 1)),
@@ -408,7 +408,7 @@ mod tests {
         let value = prop_oneof![
             1 => Just(0u128),
             8 => (0.0f64..21.0).prop_map(|e| 10f64.powf(e) as u128),
-            1 => (0u128..1_000_000_000),
+            1 => 0u128..1_000_000_000,
         ];
         prop::collection::vec(value, 1..3000)
     }
