@@ -99,6 +99,24 @@ pub enum ErrorKind {
         /// The number of counts found.
         len: usize,
     },
+    /// A grouping dimension other than agent, channel, team and topic.
+    #[error("unknown dimension {0:?}: expected agent, channel, team or topic")]
+    UnknownDimension(String),
+    /// A dimension named twice in a grouping.
+    #[error("dimension {0} named twice")]
+    RepeatedDimension(crate::aggregate::Dimension),
+    /// A time bucket other than none, day, week and month.
+    #[error("unknown bucket {0:?}: expected none, day, week or month")]
+    UnknownBucket(String),
+    /// A time zone name that is not in the IANA database.
+    #[error("unknown time zone {0:?}: expected an IANA name such as Europe/Berlin")]
+    UnknownTimeZone(String),
+    /// Two states made with different options.
+    #[error("states made with different options: {0}")]
+    OptionsMismatch(String),
+    /// Bytes that are not a saved state of this program and version.
+    #[error("not a cxmetrics state: {0}")]
+    ForeignState(String),
     /// Saved state that is not internally consistent.
     #[error("corrupt state: {0}")]
     CorruptState(&'static str),

@@ -62,15 +62,18 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod aggregate;
 mod dimensions;
 mod error;
 mod id;
 mod kpi;
+mod report;
 mod survey;
 mod ticket;
 mod time;
 mod timeline;
 
+pub use aggregate::{AggregateOptions, Aggregator, Bucket, Dimension, TimeZone};
 pub use dimensions::Dimensions;
 pub use error::{Error, ErrorKind};
 pub use id::{EventId, Name, ResponseId, TicketId};
@@ -78,6 +81,9 @@ pub use kpi::{
     Ces, Comparison, Confidence, Csat, Distribution, DistributionSummary, Favorable, Interval, Nps,
     NpsInterval, NpsSummary, ScaleSummary, SummaryOptions, SurveyKpis, SurveySummary, TicketKpis,
     TicketSummary, RELATIVE_ACCURACY, Z95,
+};
+pub use report::{
+    GroupReport, InputSummary, RecordCounts, RecordKind, Rejection, Report, TicketCounts,
 };
 pub use survey::{
     NpsCategory, NpsScore, Scale, ScaleScore, Scales, SurveyMetric, SurveyResponse, SurveyScore,

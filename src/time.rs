@@ -100,6 +100,18 @@ impl Instant {
         }
     }
 
+    pub(crate) fn from_parts(secs: i64, nanos: u32) -> Instant {
+        Instant { secs, nanos }
+    }
+
+    pub(crate) fn secs(self) -> i64 {
+        self.secs
+    }
+
+    pub(crate) fn nanos(self) -> u32 {
+        self.nanos
+    }
+
     /// The instant as a UTC date-time; every `Instant` comes from one.
     pub(crate) fn to_utc(self) -> DateTime<Utc> {
         DateTime::from_timestamp(self.secs, self.nanos).unwrap_or_default()

@@ -1,0 +1,718 @@
+//! The streaming, mergeable aggregation of responses and events into
+//! per-group KPIs.
+
+use chrono::{DateTime, Utc};
+use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
+
+use super::bucket::{date_of, Bucketer};
+use super::intern::Interner;
+use super::options::{AggregateOptions, Bucket, Dimension};
+use crate::error::{Error, ErrorKind};
+use crate::kpi::{SummaryOptions, SurveyKpis, TicketKpis};
+use crate::report::{
+    GroupReport, InputSummary, RecordCounts, RecordKind, Rejection, Report, TicketCounts,
+};
+use crate::survey::{SurveyMetric, SurveyResponse, SurveyScore};
+use crate::ticket::{EventKind, EventTag, Status, TicketEvent};
+use crate::time::Instant;
+use crate::timeline::{derive, Delivery, Step};
+
+/// Rejections kept per kind of record.
+const REJECTIONS_KEPT: usize = 100;
+
+/// A group's key: its bucket label (days since 1970-01-01) and a symbol per
+/// grouping dimension (0 = absent), in `group_by` order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+struct GroupKey {
+    bucket: i32,
+    dims: [u32; 4],
+}
+
+/// An accepted survey response up to `as_of`: 12 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct StoredResponse {
+    /// Number of its id in `response_ids`.
+    id: u32,
+    /// Index of its group key in `survey_groups`.
+    group: u32,
+    metric: u8,
+    value: u8,
+}
+
+/// An accepted ticket event up to `as_of`: 40 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct StoredEvent {
+    secs: i64,
+    nanos: u32,
+    /// Number of its ticket in `tickets`.
+    ticket: u32,
+    /// Number of its id in `event_ids`.
+    id: u32,
+    /// Symbols of `names` (0 = absent).
+    agent: u32,
+    team: u32,
+    channel: u32,
+    topic: u32,
+    tag: u8,
+    /// The status of a `status` event, as an index of [`STATUSES`].
+    status: u8,
+}
+
+const STATUSES: [Status; 6] = [
+    Status::New,
+    Status::Open,
+    Status::Pending,
+    Status::OnHold,
+    Status::Solved,
+    Status::Closed,
+];
+
+impl StoredEvent {
+    fn at(&self) -> Instant {
+        Instant::from_parts(self.secs, self.nanos)
+    }
+
+    fn step(&self) -> Step<u32> {
+        let sym = |s: u32| (s != 0).then_some(s);
+        Step {
+            at: self.at(),
+            tag: EventTag::ALL[usize::from(self.tag)],
+            agent: sym(self.agent),
+            team: sym(self.team),
+            channel: sym(self.channel),
+            status: (self.tag == EventTag::Status as u8)
+                .then(|| STATUSES[usize::from(self.status)]),
+            topic: sym(self.topic),
+        }
+    }
+}
+
+/// The counts of one kind of record and its first rejections.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Accounting {
+    rows: u64,
+    rejected: u64,
+    rejections: Vec<Rejection>,
+}
+
+impl Accounting {
+    fn reject(&mut self, rejection: Rejection) {
+        self.rows += 1;
+        self.rejected += 1;
+        if self.rejections.len() < REJECTIONS_KEPT {
+            self.rejections.push(rejection);
+        }
+    }
+
+    fn merge(&mut self, other: &Accounting) {
+        self.rows += other.rows;
+        self.rejected += other.rejected;
+        let room = REJECTIONS_KEPT.saturating_sub(self.rejections.len());
+        self.rejections
+            .extend(other.rejections.iter().take(room).cloned());
+    }
+
+    fn counts(&self, accepted: usize) -> RecordCounts {
+        let accepted = accepted as u64;
+        RecordCounts {
+            rows: self.rows,
+            accepted,
+            duplicates: self.rows.saturating_sub(self.rejected + accepted),
+            rejected: self.rejected,
+        }
+    }
+}
+
+/// Folds survey responses and ticket events into per-group KPIs
+/// (CONTRACT sections 2 to 5).
+///
+/// Responses and events are added one at a time, in any order; each
+/// ticket's events are kept until the report, so they may arrive anywhere
+/// in the input. Record ids are deduplicated exactly, also across
+/// [`merge`](Self::merge)s, and the merged state reports exactly what one
+/// pass over all the input would.
+///
+/// # Memory
+///
+/// The state grows with the input, as it must to merge exactly: each
+/// accepted id is kept (its bytes + about 13), each response up to
+/// `as_of` as 12 bytes, each event as 40 bytes, each distinct ticket id and
+/// dimension value once. Group accumulators are bounded: counts per scale
+/// point and five duration distributions of at most 256 exact values or a
+/// sketch of a few thousand buckets.
+///
+/// ```
+/// use cxmetrics::{parse_timestamp, AggregateOptions, Aggregator, Dimension, ResponseId, Scales, SurveyMetric, SurveyResponse, SurveyScore};
+/// let options = AggregateOptions::new().group_by(&[Dimension::Agent])?;
+/// let mut aggregator = Aggregator::new(options);
+/// for (id, agent, score) in [("r1", "ana", 10), ("r2", "ana", 6), ("r3", "ben", 9), ("r1", "ana", 10)] {
+///     let score = SurveyScore::new(SurveyMetric::Nps, score, Scales::default())?;
+///     let at = parse_timestamp("2026-03-02T09:00:00Z")?;
+///     aggregator.add_response(&SurveyResponse::new(ResponseId::new(id)?, score, at).with_agent(agent))?;
+/// }
+/// let report = aggregator.report();
+/// assert_eq!(report.input.surveys.duplicates, 1);
+/// assert_eq!(report.groups.len(), 2);
+/// assert_eq!(report.groups[0].surveys.nps.map(|s| s.score), Some(0.0));
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Aggregator {
+    state: State,
+    bucketer: Bucketer,
+    /// Group key → index in `state.survey_groups`.
+    group_index: HashMap<GroupKey, u32>,
+}
+
+/// Everything an [`Aggregator`] saves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct State {
+    options: AggregateOptions,
+    /// Dimension values; symbol = number + 1.
+    names: Interner,
+    tickets: Interner,
+    event_ids: Interner,
+    response_ids: Interner,
+    survey_groups: Vec<GroupKey>,
+    responses: Vec<StoredResponse>,
+    events: Vec<StoredEvent>,
+    surveys: Accounting,
+    event_input: Accounting,
+    latest: Option<(i64, u32)>,
+}
+
+impl Aggregator {
+    /// An empty aggregator.
+    pub fn new(options: AggregateOptions) -> Self {
+        let bucketer = Bucketer::new(options.zone().tz(), options.time_bucket());
+        Aggregator {
+            state: State {
+                options,
+                names: Interner::default(),
+                tickets: Interner::default(),
+                event_ids: Interner::default(),
+                response_ids: Interner::default(),
+                survey_groups: Vec::new(),
+                responses: Vec::new(),
+                events: Vec::new(),
+                surveys: Accounting::default(),
+                event_input: Accounting::default(),
+                latest: None,
+            },
+            bucketer,
+            group_index: HashMap::new(),
+        }
+    }
+
+    /// The options.
+    pub fn options(&self) -> &AggregateOptions {
+        &self.state.options
+    }
+
+    fn fixed_as_of(&self) -> Option<Instant> {
+        self.state.options.fixed_as_of().map(|t| Instant::of(&t))
+    }
+
+    fn note_instant(&mut self, at: Instant) {
+        let at = (at.secs(), at.nanos());
+        if self.state.latest.is_none_or(|latest| latest < at) {
+            self.state.latest = Some(at);
+        }
+    }
+
+    /// The symbol of a dimension value (0 for none).
+    #[inline]
+    fn symbol(names: &mut Interner, value: Option<&str>) -> u32 {
+        value.map_or(0, |v| names.intern(v).0 + 1)
+    }
+
+    fn group(&mut self, key: GroupKey) -> u32 {
+        let groups = &mut self.state.survey_groups;
+        *self.group_index.entry(key).or_insert_with(|| {
+            groups.push(key);
+            (groups.len() - 1) as u32
+        })
+    }
+
+    /// Adds a survey response. O(1) expected.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::ScaleMismatch`] when the score was validated on other
+    /// scales than the options'; nothing is counted then.
+    pub fn add_response(&mut self, response: &SurveyResponse) -> Result<Delivery, Error> {
+        let score = response.score();
+        let expected = self.state.options.survey_scales().of(score.metric());
+        if score.scale() != expected {
+            return ErrorKind::ScaleMismatch {
+                metric: score.metric(),
+                left: expected,
+                right: score.scale(),
+            }
+            .err();
+        }
+        self.state.surveys.rows += 1;
+        let (id, new) = self.state.response_ids.intern(response.id().as_str());
+        if !new {
+            return Ok(Delivery::Duplicate);
+        }
+        let at = Instant::of(&response.at());
+        self.note_instant(at);
+        if self.fixed_as_of().is_some_and(|as_of| at > as_of) {
+            return Ok(Delivery::New);
+        }
+        let mut key = GroupKey {
+            bucket: self.bucketer.label(at),
+            dims: [0; 4],
+        };
+        let dims = response.dimensions();
+        for (slot, dimension) in key.dims.iter_mut().zip(self.state.options.dimensions()) {
+            let value = match dimension {
+                Dimension::Agent => dims.agent(),
+                Dimension::Channel => dims.channel(),
+                Dimension::Team => dims.team(),
+                Dimension::Topic => dims.topic(),
+            };
+            *slot = Self::symbol(&mut self.state.names, value);
+        }
+        let group = self.group(key);
+        self.state.responses.push(StoredResponse {
+            id,
+            group,
+            metric: score.metric() as u8,
+            value: score.value(),
+        });
+        Ok(Delivery::New)
+    }
+
+    /// Adds a ticket event. O(1) expected; the event is kept until the
+    /// report.
+    pub fn add_event(&mut self, event: &TicketEvent) -> Delivery {
+        self.state.event_input.rows += 1;
+        let (id, new) = self.state.event_ids.intern(event.id().as_str());
+        if !new {
+            return Delivery::Duplicate;
+        }
+        let at = Instant::of(&event.at());
+        self.note_instant(at);
+        if self.fixed_as_of().is_some_and(|as_of| at > as_of) {
+            return Delivery::New;
+        }
+        let (ticket, _) = self.state.tickets.intern(event.ticket().as_str());
+        let grouped = |d: Dimension| self.state.options.dimensions().contains(&d);
+        let (by_channel, by_team, by_topic) = (
+            grouped(Dimension::Channel),
+            grouped(Dimension::Team),
+            grouped(Dimension::Topic),
+        );
+        let names = &mut self.state.names;
+        let mut stored = StoredEvent {
+            secs: at.secs(),
+            nanos: at.nanos(),
+            ticket,
+            id,
+            agent: 0,
+            team: 0,
+            channel: 0,
+            topic: 0,
+            tag: EventTag::of(event.kind()) as u8,
+            status: 0,
+        };
+        if by_topic {
+            stored.topic = Self::symbol(names, event.topic().map(|t| t.as_str()));
+        }
+        match event.kind() {
+            EventKind::Created { channel, team } => {
+                if by_channel {
+                    stored.channel = Self::symbol(names, channel.as_ref().map(|c| c.as_str()));
+                }
+                if by_team {
+                    stored.team = Self::symbol(names, team.as_ref().map(|t| t.as_str()));
+                }
+            }
+            EventKind::Assigned { agent, team } => {
+                stored.agent = Self::symbol(names, Some(agent.as_str()));
+                if by_team {
+                    stored.team = Self::symbol(names, team.as_ref().map(|t| t.as_str()));
+                }
+            }
+            EventKind::AgentReply { agent }
+            | EventKind::HandlingStarted { agent }
+            | EventKind::HandlingEnded { agent } => {
+                stored.agent = Self::symbol(names, Some(agent.as_str()));
+            }
+            EventKind::Status { status } => {
+                stored.status = STATUSES.iter().position(|s| s == status).unwrap_or(0) as u8;
+            }
+            EventKind::CustomerReply | EventKind::BotReply | EventKind::InternalNote => {}
+        }
+        self.state.events.push(stored);
+        Delivery::New
+    }
+
+    /// Counts a rejected record of `kind` and keeps it among the first 100
+    /// of its kind.
+    pub fn add_rejection(&mut self, kind: RecordKind, rejection: Rejection) {
+        match kind {
+            RecordKind::Surveys => self.state.surveys.reject(rejection),
+            RecordKind::Events => self.state.event_input.reject(rejection),
+        }
+    }
+
+    /// Adds `other`'s input, as if it had been added here after this
+    /// aggregator's: ids already accepted here are duplicates, rows and
+    /// rejections add up, and `other`'s rejections follow these (100 of a
+    /// kind at most).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::OptionsMismatch`] when the two were made with different
+    /// options; `self` is then unchanged.
+    pub fn merge(&mut self, other: &Aggregator) -> Result<(), Error> {
+        let (mine, theirs) = (&self.state.options, &other.state.options);
+        if mine != theirs {
+            return ErrorKind::OptionsMismatch(describe_difference(mine, theirs)).err();
+        }
+        let other = &other.state;
+        let names: Vec<u32> = std::iter::once(0)
+            .chain(other.names.iter().map(|n| self.state.names.intern(n).0 + 1))
+            .collect();
+        let remap = |sym: u32| names[sym as usize];
+        let groups: Vec<u32> = other
+            .survey_groups
+            .iter()
+            .map(|key| {
+                self.group(GroupKey {
+                    bucket: key.bucket,
+                    dims: key.dims.map(remap),
+                })
+            })
+            .collect();
+        for response in &other.responses {
+            let (id, new) = self
+                .state
+                .response_ids
+                .intern(other.response_ids.text(response.id));
+            if new {
+                self.state.responses.push(StoredResponse {
+                    id,
+                    group: groups[response.group as usize],
+                    ..*response
+                });
+            }
+        }
+        // Ids of responses after a fixed as_of were never stored as responses.
+        for text in other.response_ids.iter() {
+            self.state.response_ids.intern(text);
+        }
+        let tickets: Vec<u32> = other
+            .tickets
+            .iter()
+            .map(|t| self.state.tickets.intern(t).0)
+            .collect();
+        for event in &other.events {
+            let (id, new) = self.state.event_ids.intern(other.event_ids.text(event.id));
+            if new {
+                self.state.events.push(StoredEvent {
+                    id,
+                    ticket: tickets[event.ticket as usize],
+                    agent: remap(event.agent),
+                    team: remap(event.team),
+                    channel: remap(event.channel),
+                    topic: remap(event.topic),
+                    ..*event
+                });
+            }
+        }
+        for text in other.event_ids.iter() {
+            self.state.event_ids.intern(text);
+        }
+        self.state.surveys.merge(&other.surveys);
+        self.state.event_input.merge(&other.event_input);
+        if let Some(latest) = other.latest {
+            self.state.latest = Some(self.state.latest.map_or(latest, |mine| mine.max(latest)));
+        }
+        Ok(())
+    }
+
+    /// The report's instant: the fixed one, else the latest accepted
+    /// instant; `None` without input.
+    pub fn as_of(&self) -> Option<DateTime<Utc>> {
+        self.state.options.fixed_as_of().or_else(|| {
+            self.state
+                .latest
+                .map(|(s, n)| Instant::from_parts(s, n).to_utc())
+        })
+    }
+
+    /// The report with the contract's statistics (95%, adjusted Wald).
+    pub fn report(&self) -> Report {
+        self.report_with(SummaryOptions::default())
+    }
+
+    /// The report. O(events · log(events per ticket) + responses + groups ·
+    /// log groups).
+    pub fn report_with(&self, summary: SummaryOptions) -> Report {
+        let state = &self.state;
+        let options = &state.options;
+        let mut groups: HashMap<GroupKey, (SurveyKpis, TicketKpis)> = HashMap::new();
+        let fresh = || (SurveyKpis::new(options.survey_scales()), TicketKpis::new());
+        let mut tickets = TicketCounts::default();
+        let as_of = self.as_of().map(|t| Instant::of(&t));
+        if let Some(as_of) = as_of {
+            let scales = options.survey_scales();
+            let mut per_group: Vec<Option<SurveyKpis>> = vec![None; state.survey_groups.len()];
+            for response in &state.responses {
+                let metric = [SurveyMetric::Nps, SurveyMetric::Csat, SurveyMetric::Ces]
+                    [usize::from(response.metric)];
+                if let Ok(score) = SurveyScore::new(metric, response.value.into(), scales) {
+                    let kpis = per_group[response.group as usize]
+                        .get_or_insert_with(|| SurveyKpis::new(scales));
+                    // Same scales: never an error.
+                    let _ = kpis.add(score);
+                }
+            }
+            for (key, kpis) in state.survey_groups.iter().zip(per_group) {
+                if let Some(kpis) = kpis {
+                    groups.entry(*key).or_insert_with(fresh).0 = kpis;
+                }
+            }
+            let mut bucketer = self.bucketer.clone();
+            self.each_ticket(as_of, |derived| match derived {
+                Err(_) => tickets.invalid += 1,
+                Ok(None) => {}
+                Ok(Some(t)) => {
+                    tickets.valid += 1;
+                    let mut key = GroupKey {
+                        bucket: bucketer.label(t.created),
+                        dims: [0; 4],
+                    };
+                    for (slot, dimension) in key.dims.iter_mut().zip(options.dimensions()) {
+                        *slot = match dimension {
+                            Dimension::Agent => t.agent,
+                            Dimension::Channel => t.channel,
+                            Dimension::Team => t.team,
+                            Dimension::Topic => t.topic,
+                        }
+                        .unwrap_or(0);
+                    }
+                    groups.entry(key).or_insert_with(fresh).1.add_derived(&t);
+                }
+            });
+        }
+        let name = |sym: u32| (sym != 0).then(|| state.names.text(sym - 1));
+        let mut keyed: Vec<(GroupKey, (SurveyKpis, TicketKpis))> = groups.into_iter().collect();
+        keyed.sort_by(|(a, _), (b, _)| {
+            a.bucket.cmp(&b.bucket).then_with(|| {
+                let dims = options.dimensions().len();
+                a.dims[..dims]
+                    .iter()
+                    .map(|&s| name(s))
+                    .cmp(b.dims[..dims].iter().map(|&s| name(s)))
+            })
+        });
+        let bucketed = options.time_bucket() != Bucket::None;
+        let groups = keyed
+            .into_iter()
+            .map(|(key, (surveys, ticket_kpis))| GroupReport {
+                bucket: bucketed.then(|| date_of(key.bucket)),
+                dimensions: options
+                    .dimensions()
+                    .iter()
+                    .zip(key.dims)
+                    .map(|(d, sym)| (*d, name(sym).map(str::to_owned)))
+                    .collect(),
+                surveys: surveys.summary_with(summary),
+                tickets: ticket_kpis.summary(),
+            })
+            .collect();
+        let mut rejections = state.surveys.rejections.clone();
+        rejections.extend(state.event_input.rejections.iter().cloned());
+        rejections.truncate(REJECTIONS_KEPT);
+        Report {
+            as_of: as_of.map(Instant::to_utc),
+            timezone: options.zone().name().to_owned(),
+            bucket: options.time_bucket(),
+            group_by: options.dimensions().to_vec(),
+            input: InputSummary {
+                surveys: state.surveys.counts(state.response_ids.len()),
+                events: state.event_input.counts(state.event_ids.len()),
+                tickets,
+            },
+            rejections,
+            groups,
+        }
+    }
+
+    /// Derives every ticket with events up to `as_of`, in ticket order.
+    fn each_ticket(
+        &self,
+        as_of: Instant,
+        mut f: impl FnMut(Result<Option<crate::timeline::Derived<u32>>, crate::timeline::InvalidTicket>),
+    ) {
+        let state = &self.state;
+        // Counting sort of the events by ticket, then each ticket's events
+        // by (instant, kind, id bytes).
+        let mut starts = vec![0u32; state.tickets.len() + 1];
+        for event in &state.events {
+            starts[event.ticket as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut order = vec![0u32; state.events.len()];
+        let mut next = starts.clone();
+        for (i, event) in state.events.iter().enumerate() {
+            let slot = &mut next[event.ticket as usize];
+            order[*slot as usize] = i as u32;
+            *slot += 1;
+        }
+        let ids = &state.event_ids;
+        for ticket in 0..state.tickets.len() {
+            let run = &mut order[starts[ticket] as usize..starts[ticket + 1] as usize];
+            run.sort_unstable_by(|&a, &b| {
+                let (a, b) = (&state.events[a as usize], &state.events[b as usize]);
+                (a.secs, a.nanos, a.tag)
+                    .cmp(&(b.secs, b.nanos, b.tag))
+                    .then_with(|| ids.bytes(a.id).cmp(ids.bytes(b.id)))
+            });
+            let steps = run
+                .iter()
+                .map(|&i| &state.events[i as usize])
+                .take_while(|e| e.at() <= as_of)
+                .map(StoredEvent::step);
+            f(derive(steps));
+        }
+    }
+
+    /// Bytes held by the state on the heap (a lower bound of its memory:
+    /// allocator overhead aside).
+    pub fn heap_bytes(&self) -> usize {
+        let s = &self.state;
+        s.names.heap_bytes()
+            + s.tickets.heap_bytes()
+            + s.event_ids.heap_bytes()
+            + s.response_ids.heap_bytes()
+            + s.survey_groups.capacity() * std::mem::size_of::<GroupKey>()
+            + s.responses.capacity() * std::mem::size_of::<StoredResponse>()
+            + s.events.capacity() * std::mem::size_of::<StoredEvent>()
+            + self.group_index.capacity() * (std::mem::size_of::<(GroupKey, u32)>() + 1)
+    }
+
+    pub(crate) fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// An aggregator from saved state, after checking every index in it.
+    pub(crate) fn from_state(state: State) -> Result<Aggregator, Error> {
+        state.validate()?;
+        let mut aggregator = Aggregator::new(state.options.clone());
+        aggregator.group_index = state
+            .survey_groups
+            .iter()
+            .enumerate()
+            .map(|(i, key)| (*key, i as u32))
+            .collect();
+        if aggregator.group_index.len() != state.survey_groups.len() {
+            return ErrorKind::CorruptState("a group is stored twice").err();
+        }
+        aggregator.state = state;
+        Ok(aggregator)
+    }
+}
+
+impl State {
+    /// Checks that every number in the state points at something.
+    fn validate(&self) -> Result<(), Error> {
+        let corrupt = |what| Err(ErrorKind::CorruptState(what).into());
+        let names = self.names.len() as u32;
+        let dims = self.options.dimensions().len();
+        for key in &self.survey_groups {
+            if key.dims.iter().any(|&s| s > names) || key.dims[dims..].iter().any(|&s| s != 0) {
+                return corrupt("a group names an unknown value");
+            }
+        }
+        let scales = self.options.survey_scales();
+        for r in &self.responses {
+            let metric = [SurveyMetric::Nps, SurveyMetric::Csat, SurveyMetric::Ces]
+                .get(usize::from(r.metric));
+            let valid = metric.is_some_and(|&m| scales.of(m).contains(r.value.into()));
+            if !valid
+                || r.id as usize >= self.response_ids.len()
+                || r.group as usize >= self.survey_groups.len()
+            {
+                return corrupt("a response is out of range");
+            }
+        }
+        for e in &self.events {
+            let syms_ok = [e.agent, e.team, e.channel, e.topic]
+                .iter()
+                .all(|&s| s <= names);
+            if !syms_ok
+                || usize::from(e.tag) >= EventTag::ALL.len()
+                || usize::from(e.status) >= STATUSES.len()
+                || e.nanos >= 1_000_000_000
+                || e.ticket as usize >= self.tickets.len()
+                || e.id as usize >= self.event_ids.len()
+                || chrono::DateTime::from_timestamp(e.secs, e.nanos).is_none()
+            {
+                return corrupt("an event is out of range");
+            }
+        }
+        let accounted = |a: &Accounting, accepted: usize| {
+            a.rejected
+                .checked_add(accepted as u64)
+                .is_some_and(|n| n <= a.rows)
+        };
+        if !accounted(&self.surveys, self.response_ids.len())
+            || !accounted(&self.event_input, self.event_ids.len())
+        {
+            return corrupt("input counts do not add up");
+        }
+        if self.latest.is_some_and(|(s, n)| {
+            n >= 1_000_000_000 || chrono::DateTime::from_timestamp(s, n).is_none()
+        }) {
+            return corrupt("the latest instant is out of range");
+        }
+        Ok(())
+    }
+}
+
+/// Names the first option that differs.
+fn describe_difference(a: &AggregateOptions, b: &AggregateOptions) -> String {
+    let list = |d: &[Dimension]| d.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(",");
+    if a.dimensions() != b.dimensions() {
+        format!(
+            "group by {:?} vs {:?}",
+            list(a.dimensions()),
+            list(b.dimensions())
+        )
+    } else if a.time_bucket() != b.time_bucket() {
+        format!("bucket {} vs {}", a.time_bucket(), b.time_bucket())
+    } else if a.zone() != b.zone() {
+        format!("time zone {} vs {}", a.zone().name(), b.zone().name())
+    } else if a.fixed_as_of() != b.fixed_as_of() {
+        let show = |t: Option<DateTime<Utc>>| t.map_or("none".to_owned(), |t| t.to_rfc3339());
+        format!(
+            "as_of {} vs {}",
+            show(a.fixed_as_of()),
+            show(b.fixed_as_of())
+        )
+    } else {
+        let s = |o: &AggregateOptions| {
+            format!(
+                "csat {} ces {}",
+                o.survey_scales().csat,
+                o.survey_scales().ces
+            )
+        };
+        format!("scales {} vs {}", s(a), s(b))
+    }
+}
+
+impl PartialEq for Aggregator {
+    fn eq(&self, other: &Self) -> bool {
+        self.state == other.state
+    }
+}

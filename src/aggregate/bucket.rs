@@ -1,0 +1,230 @@
+//! Time buckets in an IANA time zone, DST-correct and cheap per record.
+
+use chrono::{Datelike, NaiveDate, Offset, TimeZone as _};
+
+use super::options::Bucket;
+use crate::time::Instant;
+
+/// Days from 0001-01-01 (chrono's day 1 of the common era) to 1970-01-01.
+const UNIX_EPOCH_DAY_CE: i32 = 719_163;
+
+/// Slots of the offset cache: one per UTC hour, direct-mapped.
+const CACHE_SLOTS: usize = 1024;
+
+/// Maps instants to the first local date of their bucket, as days since
+/// 1970-01-01.
+///
+/// The zone's UTC offset is looked up once per UTC hour and cached (an
+/// hour whose start and end have different offsets, the hour of a DST
+/// change, is never cached and looked up per instant), so a record costs a
+/// few integer operations: the local date is `⌊(t + offset) / 86400⌋`,
+/// which is what makes a day 23 or 25 hours long on DST days.
+#[derive(Debug, Clone)]
+pub(crate) struct Bucketer {
+    tz: chrono_tz::Tz,
+    bucket: Bucket,
+    /// `(UTC hour, offset seconds)`; the hour `i64::MIN` marks an empty slot.
+    cache: Vec<(i64, i32)>,
+    /// The last month bucket: `[start, end)` in days, labelled by `start`.
+    month: (i32, i32),
+}
+
+impl Bucketer {
+    pub(crate) fn new(tz: chrono_tz::Tz, bucket: Bucket) -> Self {
+        Bucketer {
+            tz,
+            bucket,
+            cache: vec![(i64::MIN, 0); CACHE_SLOTS],
+            month: (0, 0),
+        }
+    }
+
+    fn offset_at(&self, secs: i64) -> i32 {
+        match chrono::DateTime::from_timestamp(secs, 0) {
+            Some(utc) => self
+                .tz
+                .offset_from_utc_datetime(&utc.naive_utc())
+                .fix()
+                .local_minus_utc(),
+            None => 0,
+        }
+    }
+
+    /// The zone's offset from UTC at `secs`, in seconds.
+    #[inline]
+    pub(crate) fn offset(&mut self, secs: i64) -> i32 {
+        let hour = secs.div_euclid(3600);
+        let slot = (hour as usize) % CACHE_SLOTS;
+        let (cached_hour, offset) = self.cache[slot];
+        if cached_hour == hour {
+            return offset;
+        }
+        let start = self.offset_at(hour * 3600);
+        if start == self.offset_at(hour * 3600 + 3599) {
+            self.cache[slot] = (hour, start);
+            start
+        } else {
+            self.offset_at(secs)
+        }
+    }
+
+    /// The local date of `at`, as days since 1970-01-01.
+    #[inline]
+    pub(crate) fn local_day(&mut self, at: Instant) -> i32 {
+        let secs = at.secs();
+        let local = secs + i64::from(self.offset(secs));
+        local.div_euclid(86_400) as i32
+    }
+
+    /// The label of `at`'s bucket: its first local date as days since
+    /// 1970-01-01 (0 without buckets).
+    #[inline]
+    pub(crate) fn label(&mut self, at: Instant) -> i32 {
+        match self.bucket {
+            Bucket::None => 0,
+            Bucket::Day => self.local_day(at),
+            // 1970-01-01 was a Thursday: Monday is 3 days before.
+            Bucket::Week => {
+                let day = self.local_day(at);
+                day - (day + 3).rem_euclid(7)
+            }
+            Bucket::Month => {
+                let day = self.local_day(at);
+                if !(self.month.0 <= day && day < self.month.1) {
+                    self.month = month_of(day);
+                }
+                self.month.0
+            }
+        }
+    }
+}
+
+/// `[first day, first day of the next month)` of the month holding `day`.
+fn month_of(day: i32) -> (i32, i32) {
+    let date = date_of(day);
+    let first = date.with_day(1).unwrap_or(date);
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first);
+    (days_of(first), days_of(next).max(day + 1))
+}
+
+fn days_of(date: NaiveDate) -> i32 {
+    date.num_days_from_ce() - UNIX_EPOCH_DAY_CE
+}
+
+/// The date `day` days after 1970-01-01.
+pub(crate) fn date_of(day: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(day.saturating_add(UNIX_EPOCH_DAY_CE)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse_timestamp;
+    use proptest::prelude::*;
+
+    fn label(tz: chrono_tz::Tz, bucket: Bucket, at: &str) -> String {
+        let at = Instant::of(&parse_timestamp(at).unwrap());
+        date_of(Bucketer::new(tz, bucket).label(at)).to_string()
+    }
+
+    #[test]
+    fn days_weeks_and_months() {
+        use chrono_tz::{America::Sao_Paulo, Europe::Berlin, UTC};
+        // r6 of surveys-basic: 23:30−02:00 is 01:30Z next day, 22:30 in São Paulo.
+        assert_eq!(
+            label(Sao_Paulo, Bucket::Day, "2026-03-02T23:30:00-02:00"),
+            "2026-03-02"
+        );
+        assert_eq!(
+            label(UTC, Bucket::Day, "2026-03-02T23:30:00-02:00"),
+            "2026-03-03"
+        );
+        // Thursday 2026-01-01 is in the ISO week of Monday 2025-12-29.
+        assert_eq!(
+            label(UTC, Bucket::Week, "2026-01-01T12:00:00Z"),
+            "2025-12-29"
+        );
+        assert_eq!(
+            label(UTC, Bucket::Week, "2026-03-02T00:00:00Z"),
+            "2026-03-02"
+        );
+        assert_eq!(
+            label(UTC, Bucket::Week, "2026-03-08T23:59:59Z"),
+            "2026-03-02"
+        );
+        assert_eq!(
+            label(Berlin, Bucket::Month, "2026-02-28T23:30:00Z"),
+            "2026-03-01"
+        );
+        assert_eq!(
+            label(UTC, Bucket::Month, "2026-02-28T23:30:00Z"),
+            "2026-02-01"
+        );
+        assert_eq!(
+            label(UTC, Bucket::None, "2026-02-28T23:30:00Z"),
+            "1970-01-01"
+        );
+    }
+
+    /// Europe/Berlin springs forward on 2026-03-29 at 01:00Z (02:00 → 03:00
+    /// local): that local day is 23 hours long, 2026-03-28T23:00Z to
+    /// 2026-03-29T22:00Z.
+    #[test]
+    fn dst_days() {
+        use chrono_tz::Europe::Berlin;
+        assert_eq!(
+            label(Berlin, Bucket::Day, "2026-03-28T22:59:59Z"),
+            "2026-03-28"
+        );
+        assert_eq!(
+            label(Berlin, Bucket::Day, "2026-03-28T23:00:00Z"),
+            "2026-03-29"
+        );
+        assert_eq!(
+            label(Berlin, Bucket::Day, "2026-03-29T21:59:59Z"),
+            "2026-03-29"
+        );
+        assert_eq!(
+            label(Berlin, Bucket::Day, "2026-03-29T22:00:00Z"),
+            "2026-03-30"
+        );
+        // Fall back on 2026-10-25 at 01:00Z: a 25-hour day.
+        assert_eq!(
+            label(Berlin, Bucket::Day, "2026-10-24T22:00:00Z"),
+            "2026-10-25"
+        );
+        assert_eq!(
+            label(Berlin, Bucket::Day, "2026-10-25T22:59:59Z"),
+            "2026-10-25"
+        );
+        assert_eq!(
+            label(Berlin, Bucket::Day, "2026-10-25T23:00:00Z"),
+            "2026-10-26"
+        );
+    }
+
+    proptest! {
+        /// The cached offsets agree with chrono-tz's conversion everywhere,
+        /// in zones with DST, half-hour and historical offsets.
+        #[test]
+        fn cache_agrees_with_chrono_tz(secs in prop::collection::vec(-3_000_000_000i64..4_000_000_000, 1..200), zone in 0..5usize) {
+            let tz = [chrono_tz::Europe::Berlin, chrono_tz::America::New_York, chrono_tz::Asia::Kolkata, chrono_tz::Australia::Lord_Howe, chrono_tz::America::Sao_Paulo][zone];
+            for bucket in [Bucket::Day, Bucket::Week, Bucket::Month] {
+                let mut bucketer = Bucketer::new(tz, bucket);
+                for &s in &secs {
+                    let utc = chrono::DateTime::from_timestamp(s, 0).unwrap();
+                    let local = utc.with_timezone(&tz).date_naive();
+                    let expected = match bucket {
+                        Bucket::Day => local,
+                        Bucket::Week => local - chrono::Days::new(local.weekday().num_days_from_monday().into()),
+                        _ => local.with_day(1).unwrap(),
+                    };
+                    let at = Instant::of(&utc);
+                    prop_assert_eq!(date_of(bucketer.label(at)), expected);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Grouping and state: keys, time buckets, the aggregator, its merge and
+//! its snapshots.
+
+mod aggregator;
+mod bucket;
+mod intern;
+mod options;
+mod snapshot;
+
+pub use aggregator::Aggregator;
+pub use options::{AggregateOptions, Bucket, Dimension, TimeZone};

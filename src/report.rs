@@ -1,0 +1,223 @@
+//! The report: input accounting and the KPIs of every group, serialized
+//! as the contract's JSON (CONTRACT section 5).
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+
+use crate::aggregate::{Bucket, Dimension};
+use crate::kpi::{
+    DistributionSummary, Interval, NpsSummary, ScaleSummary, SurveySummary, TicketSummary,
+};
+
+/// Which kind of record a count or rejection is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordKind {
+    /// Survey responses.
+    Surveys,
+    /// Ticket events.
+    Events,
+}
+
+/// How the records of one kind were accounted for:
+/// `rows = accepted + duplicates + rejected`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordCounts {
+    /// Records read.
+    pub rows: u64,
+    /// Valid records with a new id.
+    pub accepted: u64,
+    /// Valid records whose id was already accepted.
+    pub duplicates: u64,
+    /// Invalid records.
+    pub rejected: u64,
+}
+
+/// Valid and invalid tickets (CONTRACT section 2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketCounts {
+    /// Tickets with exactly one leading `created` event.
+    pub valid: u64,
+    /// Other tickets with events up to `as_of`; left out of every metric.
+    pub invalid: u64,
+}
+
+/// The input accounting of a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputSummary {
+    /// Survey responses.
+    pub surveys: RecordCounts,
+    /// Ticket events.
+    pub events: RecordCounts,
+    /// Tickets.
+    pub tickets: TicketCounts,
+}
+
+/// A rejected record: where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The file's name (its last path component; `-` for standard input).
+    pub file: String,
+    /// The line where the record starts (a CSV header is line 1).
+    pub line: u64,
+    /// A lower-case reason naming the field and the value.
+    pub reason: String,
+}
+
+/// One group of a report: its key and its sections.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupReport {
+    /// The first local date of the group's time bucket; `None` without buckets.
+    pub bucket: Option<NaiveDate>,
+    /// The value of each grouping dimension, in `group_by` order; `None`
+    /// where the records have none.
+    pub dimensions: Vec<(Dimension, Option<String>)>,
+    /// NPS, CSAT and CES.
+    pub surveys: SurveySummary,
+    /// The tickets section; `None` without valid tickets.
+    pub tickets: Option<TicketSummary>,
+}
+
+/// A report (CONTRACT section 5). Its `Serialize` writes the contract's
+/// JSON: sections without data are left out, statistics without data are
+/// `null`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The report's instant; `None` when there was no input.
+    pub as_of: Option<DateTime<Utc>>,
+    /// The time zone's name, as given.
+    pub timezone: String,
+    /// The time bucket.
+    pub bucket: Bucket,
+    /// The grouping dimensions.
+    pub group_by: Vec<Dimension>,
+    /// Input accounting.
+    pub input: InputSummary,
+    /// The first 100 rejected records, surveys first.
+    pub rejections: Vec<Rejection>,
+    /// The groups, sorted by bucket, then by the dimensions in `group_by`
+    /// order (absent before present, byte order).
+    pub groups: Vec<GroupReport>,
+}
+
+impl Serialize for Report {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
+            "as_of",
+            &self
+                .as_of
+                .map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+        )?;
+        map.serialize_entry("timezone", &self.timezone)?;
+        map.serialize_entry("bucket", &self.bucket)?;
+        map.serialize_entry("group_by", &self.group_by)?;
+        map.serialize_entry("input", &self.input)?;
+        map.serialize_entry("rejections", &self.rejections)?;
+        map.serialize_entry("groups", &self.groups)?;
+        map.end()
+    }
+}
+
+impl Serialize for GroupReport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(bucket) = self.bucket {
+            map.serialize_entry("bucket", &bucket.to_string())?;
+        }
+        for (dimension, value) in &self.dimensions {
+            map.serialize_entry(dimension.as_str(), value)?;
+        }
+        if let Some(nps) = &self.surveys.nps {
+            map.serialize_entry("nps", &NpsJson(nps))?;
+        }
+        if let Some(csat) = &self.surveys.csat {
+            map.serialize_entry(
+                "csat",
+                &ScaleJson {
+                    s: csat,
+                    favorable: "satisfied",
+                    ci: Some(csat.score_ci),
+                },
+            )?;
+        }
+        if let Some(ces) = &self.surveys.ces {
+            map.serialize_entry(
+                "ces",
+                &ScaleJson {
+                    s: ces,
+                    favorable: "easy",
+                    ci: ces.mean_ci,
+                },
+            )?;
+        }
+        if let Some(tickets) = &self.tickets {
+            map.serialize_entry("tickets", &TicketsJson(tickets))?;
+        }
+        map.end()
+    }
+}
+
+struct NpsJson<'a>(&'a NpsSummary);
+
+impl Serialize for NpsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let s = self.0;
+        let mut map = serializer.serialize_map(Some(6))?;
+        map.serialize_entry("responses", &s.responses)?;
+        map.serialize_entry("promoters", &s.promoters)?;
+        map.serialize_entry("passives", &s.passives)?;
+        map.serialize_entry("detractors", &s.detractors)?;
+        map.serialize_entry("score", &s.score)?;
+        map.serialize_entry("ci95", &s.ci)?;
+        map.end()
+    }
+}
+
+struct ScaleJson<'a> {
+    s: &'a ScaleSummary,
+    favorable: &'static str,
+    ci: Option<Interval>,
+}
+
+impl Serialize for ScaleJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("responses", &self.s.responses)?;
+        map.serialize_entry(self.favorable, &self.s.favorable)?;
+        map.serialize_entry("score", &self.s.score)?;
+        map.serialize_entry("mean", &self.s.mean)?;
+        map.serialize_entry("ci95", &self.ci)?;
+        map.end()
+    }
+}
+
+struct TicketsJson<'a>(&'a TicketSummary);
+
+impl Serialize for TicketsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let t = self.0;
+        let mut map = serializer.serialize_map(Some(14))?;
+        map.serialize_entry("created", &t.created)?;
+        map.serialize_entry("answered", &t.answered)?;
+        map.serialize_entry("resolved", &t.resolved)?;
+        map.serialize_entry("reopened", &t.reopened)?;
+        map.serialize_entry("one_touch", &t.one_touch)?;
+        map.serialize_entry("handled", &t.handled)?;
+        map.serialize_entry("resolution_rate", &t.resolution_rate)?;
+        map.serialize_entry("one_touch_rate", &t.one_touch_rate)?;
+        map.serialize_entry("reopen_rate", &t.reopen_rate)?;
+        let distributions: [(&str, &Option<DistributionSummary>); 5] = [
+            ("first_response_s", &t.first_response),
+            ("reply_s", &t.reply),
+            ("first_resolution_s", &t.first_resolution),
+            ("full_resolution_s", &t.full_resolution),
+            ("handle_s", &t.handle),
+        ];
+        for (key, value) in distributions {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
