@@ -1,0 +1,371 @@
+//! Properties of the aggregator: any split of the input into parts, merged
+//! along any tree, reports what one pass reports; a saved, restored and
+//! continued state reports what one that never stopped does; corrupt or
+//! foreign states are errors, never panics.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use cxmetrics::{
+    parse_timestamp, AggregateOptions, Aggregator, Bucket, Dimension, ErrorKind, EventId,
+    EventKind, Name, RecordKind, Rejection, ResponseId, Scales, Status, SurveyMetric,
+    SurveyResponse, SurveyScore, TicketEvent, TicketId,
+};
+use proptest::prelude::*;
+use serde_json::Value;
+
+/// One input record.
+#[derive(Debug, Clone)]
+enum Record {
+    Response(SurveyResponse),
+    Event(TicketEvent),
+    Rejected(RecordKind, u64),
+}
+
+fn base() -> DateTime<chrono::FixedOffset> {
+    parse_timestamp("2026-03-28T20:00:00+01:00").unwrap()
+}
+
+fn name(prefix: &str, n: u8) -> Name {
+    Name::new(format!("{prefix}{n}")).unwrap()
+}
+
+/// A pool of distinct responses; the input samples it with repetition,
+/// so a repeated id is an identical delivery.
+fn response(
+    n: u16,
+    metric: usize,
+    value: i64,
+    minutes: i64,
+    agent: u8,
+    channel: u8,
+) -> SurveyResponse {
+    let metric = [SurveyMetric::Nps, SurveyMetric::Csat, SurveyMetric::Ces][metric];
+    let scale = Scales::default().of(metric);
+    let value = i64::from(scale.min()) + value % scale.points() as i64;
+    let score = SurveyScore::new(metric, value, Scales::default()).unwrap();
+    let mut r = SurveyResponse::new(
+        ResponseId::new(format!("r{n}")).unwrap(),
+        score,
+        base() + TimeDelta::minutes(minutes),
+    );
+    if agent < 3 {
+        r = r.with_agent(format!("agent{agent}"));
+    }
+    r.with_channel(format!("ch{channel}"))
+}
+
+fn event(n: u16, ticket: u8, kind: u8, minutes: i64, who: u8) -> TicketEvent {
+    let agent = name("agent", who % 3);
+    let kind = match kind % 9 {
+        0 => EventKind::Created {
+            channel: Some(name("ch", who % 2)),
+            team: (who % 3 == 0).then(|| name("team", who)),
+        },
+        1 => EventKind::CustomerReply,
+        2 => EventKind::BotReply,
+        3 => EventKind::InternalNote,
+        4 => EventKind::Assigned {
+            agent,
+            team: Some(name("team", who % 2)),
+        },
+        5 => EventKind::HandlingStarted { agent },
+        6 => EventKind::HandlingEnded { agent },
+        7 => EventKind::AgentReply { agent },
+        _ => EventKind::Status {
+            status: [
+                Status::Solved,
+                Status::Open,
+                Status::Closed,
+                Status::Pending,
+            ][usize::from(who % 4)],
+        },
+    };
+    let e = TicketEvent::new(
+        EventId::new(format!("e{n}")).unwrap(),
+        TicketId::new(format!("t{ticket}")).unwrap(),
+        base() + TimeDelta::minutes(minutes),
+        kind,
+    );
+    if who % 5 == 0 {
+        e.with_topic(name("topic", who % 2))
+    } else {
+        e
+    }
+}
+
+fn input() -> impl Strategy<Value = Vec<Record>> {
+    let responses = prop::collection::vec((0..3usize, 0..11i64, 0..3000i64, 0..4u8, 0..2u8), 1..40);
+    // Most tickets start with `created`; timelines of 1..8 events.
+    let tickets = prop::collection::vec(
+        (
+            0..3000i64,
+            prop::collection::vec((1..9u8, prop_oneof![Just(0i64), 1..600i64], 0..20u8), 0..8),
+            any::<bool>(),
+        ),
+        1..12,
+    );
+    (
+        responses,
+        tickets,
+        prop::collection::vec(0..200usize, 0..300),
+        prop::collection::vec(0..2u8, 0..4),
+    )
+        .prop_map(|(responses, tickets, picks, rejected)| {
+            let mut pool: Vec<Record> = responses
+                .into_iter()
+                .enumerate()
+                .map(|(i, (m, v, t, a, c))| Record::Response(response(i as u16, m, v, t, a, c)))
+                .collect();
+            let mut n = 0u16;
+            for (t, (start, steps, created)) in tickets.into_iter().enumerate() {
+                let mut minutes = start;
+                if created {
+                    pool.push(Record::Event(event(n, t as u8, 0, minutes, t as u8)));
+                    n += 1;
+                }
+                for (kind, gap, who) in steps {
+                    minutes += gap;
+                    pool.push(Record::Event(event(n, t as u8, kind, minutes, who)));
+                    n += 1;
+                }
+            }
+            // Every pool record once, in a scrambled order, plus repeated deliveries.
+            let len = pool.len();
+            let mut records: Vec<Record> =
+                (0..len).map(|i| pool[(i * 7919) % len].clone()).collect();
+            records.extend(picks.iter().map(|&p| pool[p % len].clone()));
+            for (i, kind) in rejected.into_iter().enumerate() {
+                let kind = if kind == 0 {
+                    RecordKind::Surveys
+                } else {
+                    RecordKind::Events
+                };
+                records.insert(
+                    i * 3 % (records.len() + 1),
+                    Record::Rejected(kind, i as u64 + 2),
+                );
+            }
+            records
+        })
+}
+
+fn options(variant: u8) -> AggregateOptions {
+    let o = AggregateOptions::new();
+    match variant % 4 {
+        0 => o,
+        1 => o
+            .group_by(&[Dimension::Agent])
+            .unwrap()
+            .bucket(Bucket::Day)
+            .timezone("Europe/Berlin")
+            .unwrap(),
+        2 => o
+            .group_by(&[Dimension::Channel, Dimension::Team, Dimension::Topic])
+            .unwrap()
+            .bucket(Bucket::Week),
+        _ => o
+            .group_by(&[Dimension::Topic, Dimension::Agent])
+            .unwrap()
+            .bucket(Bucket::Month)
+            .as_of(DateTime::<Utc>::from(base() + TimeDelta::minutes(1500))),
+    }
+}
+
+fn feed(aggregator: &mut Aggregator, records: &[Record]) {
+    for record in records {
+        match record {
+            Record::Response(r) => {
+                aggregator.add_response(r).unwrap();
+            }
+            Record::Event(e) => {
+                aggregator.add_event(e);
+            }
+            Record::Rejected(kind, line) => {
+                let rejection = Rejection {
+                    file: "input".to_owned(),
+                    line: *line,
+                    reason: "bad".to_owned(),
+                };
+                aggregator.add_rejection(*kind, rejection);
+            }
+        }
+    }
+}
+
+/// The report as JSON, with the rejections sorted: a merge tree may list
+/// them in another order.
+fn report(aggregator: &Aggregator) -> Value {
+    let mut json = serde_json::to_value(aggregator.report()).unwrap();
+    if let Value::Array(list) = &mut json["rejections"] {
+        list.sort_by_key(|r| (r["file"].to_string(), r["line"].as_u64()));
+    }
+    json
+}
+
+/// Merges `parts` along a tree chosen by `choices`.
+fn merge_tree(mut parts: Vec<Aggregator>, choices: &[prop::sample::Index]) -> Aggregator {
+    let mut step = 0;
+    while parts.len() > 1 {
+        let i = choices.get(step).map_or(0, |c| c.index(parts.len() - 1));
+        step += 1;
+        let right = parts.remove(i + 1);
+        parts[i].merge(&right).unwrap();
+    }
+    parts.pop().unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn any_split_merged_in_any_tree_equals_one_pass(
+        records in input(),
+        variant in 0..4u8,
+        assignment in prop::collection::vec(0..4usize, 400),
+        choices in prop::collection::vec(any::<prop::sample::Index>(), 4),
+    ) {
+        let mut whole = Aggregator::new(options(variant));
+        feed(&mut whole, &records);
+        let mut parts: Vec<Vec<Record>> = vec![Vec::new(); 4];
+        for (i, record) in records.iter().enumerate() {
+            parts[assignment[i % assignment.len()]].push(record.clone());
+        }
+        let parts: Vec<Aggregator> = parts
+            .iter()
+            .map(|part| {
+                let mut a = Aggregator::new(options(variant));
+                feed(&mut a, part);
+                a
+            })
+            .collect();
+        let merged = merge_tree(parts, &choices);
+        let (expected, actual) = (report(&whole), report(&merged));
+        prop_assert_eq!(&actual["input"], &expected["input"]);
+        prop_assert_eq!(&actual["groups"], &expected["groups"]);
+        prop_assert_eq!(actual, expected);
+    }
+
+    #[test]
+    fn save_restore_continue_equals_never_stopping(records in input(), variant in 0..4u8, cut in any::<prop::sample::Index>()) {
+        let mut whole = Aggregator::new(options(variant));
+        feed(&mut whole, &records);
+        let cut = cut.index(records.len() + 1);
+        let mut first = Aggregator::new(options(variant));
+        feed(&mut first, &records[..cut]);
+        let mut resumed = Aggregator::from_bytes(&first.to_bytes()).unwrap();
+        feed(&mut resumed, &records[cut..]);
+        prop_assert_eq!(report(&resumed), report(&whole));
+        prop_assert!(resumed == whole, "states differ");
+    }
+
+    #[test]
+    fn damaged_states_are_errors_never_panics(records in input(), at in any::<prop::sample::Index>(), byte in any::<u8>(), cut in any::<prop::sample::Index>()) {
+        let mut a = Aggregator::new(options(1));
+        feed(&mut a, &records);
+        let bytes = a.to_bytes();
+        // Truncated anywhere: an error.
+        let end = cut.index(bytes.len());
+        prop_assert!(Aggregator::from_bytes(&bytes[..end]).is_err());
+        // One byte changed: an error or a state that reports without panicking.
+        let mut flipped = bytes.clone();
+        let i = at.index(bytes.len());
+        flipped[i] ^= byte | 1;
+        if let Ok(state) = Aggregator::from_bytes(&flipped) {
+            let _ = state.report();
+        }
+        // Trailing bytes: an error.
+        let mut longer = bytes;
+        longer.push(0);
+        prop_assert!(Aggregator::from_bytes(&longer).is_err());
+    }
+
+    #[test]
+    fn arbitrary_bytes_are_errors(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        let mut with_header = b"CXMSTATE\x01\x00".to_vec();
+        with_header.extend(&bytes);
+        for candidate in [bytes, with_header] {
+            if let Ok(state) = Aggregator::from_bytes(&candidate) {
+                let _ = state.report();
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The aggregator's per-ticket path (stored events, counting sort,
+    /// tie order by id bytes) agrees with [`Timeline`] on every ticket.
+    #[test]
+    fn tickets_agree_with_timelines(records in input()) {
+        let mut aggregator = Aggregator::new(AggregateOptions::new().group_by(&[Dimension::Agent]).unwrap());
+        feed(&mut aggregator, &records);
+        let mut timelines: std::collections::BTreeMap<String, cxmetrics::Timeline> = Default::default();
+        for record in &records {
+            if let Record::Event(e) = record {
+                let _ = timelines.entry(e.ticket().to_string()).or_default().push(e.clone());
+            }
+        }
+        let as_of = aggregator.as_of();
+        let mut by_agent: std::collections::BTreeMap<Option<String>, cxmetrics::TicketKpis> = Default::default();
+        let (mut valid, mut invalid) = (0u64, 0u64);
+        for timeline in timelines.values() {
+            match timeline.metrics(as_of) {
+                Ok(Some(m)) => {
+                    valid += 1;
+                    by_agent.entry(m.agent().map(str::to_owned)).or_default().add(&m);
+                }
+                Ok(None) => {}
+                Err(_) => invalid += 1,
+            }
+        }
+        let report = aggregator.report();
+        prop_assert_eq!((report.input.tickets.valid, report.input.tickets.invalid), (valid, invalid));
+        let actual: Vec<_> = report
+            .groups
+            .iter()
+            .filter_map(|g| g.tickets.map(|t| (g.dimensions[0].1.clone(), t)))
+            .collect();
+        let expected: Vec<_> = by_agent.iter().map(|(agent, k)| (agent.clone(), k.summary().unwrap())).collect();
+        prop_assert_eq!(actual, expected);
+    }
+}
+
+#[test]
+fn foreign_versions_and_options_are_refused() {
+    let a = Aggregator::new(options(1));
+    let mut bytes = a.to_bytes();
+    bytes[8] = 9;
+    let err = Aggregator::from_bytes(&bytes).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a cxmetrics state: format version 9, this build reads version 1"
+    );
+    assert!(matches!(
+        Aggregator::from_bytes(b"PK\x03\x04").unwrap_err().kind(),
+        ErrorKind::ForeignState(_)
+    ));
+    let mut b = Aggregator::new(options(2));
+    let err = b.merge(&a).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "states made with different options: group by \"channel,team,topic\" vs \"agent\""
+    );
+    let scales = cxmetrics::Scales {
+        csat: cxmetrics::Scale::new(1, 10).unwrap(),
+        ces: cxmetrics::Scale::CES,
+    };
+    let mut c = Aggregator::new(AggregateOptions::new().scales(scales));
+    assert!(c.merge(&Aggregator::new(AggregateOptions::new())).is_err());
+    let as_of = Aggregator::new(AggregateOptions::new().as_of(DateTime::<Utc>::from(base())));
+    assert!(Aggregator::new(AggregateOptions::new())
+        .merge(&as_of)
+        .unwrap_err()
+        .to_string()
+        .starts_with("states made with different options: as_of"));
+}
+
+#[test]
+fn aggregator_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Aggregator>();
+}
