@@ -58,7 +58,7 @@ fn event(n: u16, ticket: u8, kind: u8, minutes: i64, who: u8) -> TicketEvent {
     let kind = match kind % 9 {
         0 => EventKind::Created {
             channel: Some(name("ch", who % 2)),
-            team: (who % 3 == 0).then(|| name("team", who)),
+            team: who.is_multiple_of(3).then(|| name("team", who)),
         },
         1 => EventKind::CustomerReply,
         2 => EventKind::BotReply,
@@ -85,7 +85,7 @@ fn event(n: u16, ticket: u8, kind: u8, minutes: i64, who: u8) -> TicketEvent {
         base() + TimeDelta::minutes(minutes),
         kind,
     );
-    if who % 5 == 0 {
+    if who.is_multiple_of(5) {
         e.with_topic(name("topic", who % 2))
     } else {
         e
