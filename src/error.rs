@@ -117,6 +117,9 @@ pub enum ErrorKind {
     /// Bytes that are not a saved state of this program and version.
     #[error("not a cxmetrics state: {0}")]
     ForeignState(String),
+    /// More record ids than the state can number.
+    #[error("too many record ids: a state holds at most about four billion")]
+    TooManyIds,
     /// Saved state that is not internally consistent.
     #[error("corrupt state: {0}")]
     CorruptState(&'static str),

@@ -177,7 +177,7 @@ fn feed(aggregator: &mut Aggregator, records: &[Record]) {
                 aggregator.add_response(r).unwrap();
             }
             Record::Event(e) => {
-                aggregator.add_event(e);
+                aggregator.add_event(e).unwrap();
             }
             Record::Rejected(kind, line) => {
                 let rejection = Rejection {
@@ -188,6 +188,42 @@ fn feed(aggregator: &mut Aggregator, records: &[Record]) {
                 aggregator.add_rejection(*kind, rejection);
             }
         }
+    }
+}
+
+/// As [`feed`], with runs of responses and of events added as batches.
+fn feed_batched(aggregator: &mut Aggregator, records: &[Record]) {
+    let mut rest = records;
+    while let Some(first) = rest.first() {
+        let run = rest
+            .iter()
+            .take_while(|r| std::mem::discriminant(*r) == std::mem::discriminant(first))
+            .count();
+        let (head, tail) = rest.split_at(run);
+        match first {
+            Record::Response(_) => {
+                let batch: Vec<SurveyResponse> = head
+                    .iter()
+                    .filter_map(|r| match r {
+                        Record::Response(r) => Some(r.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                aggregator.add_responses(&batch).unwrap();
+            }
+            Record::Event(_) => {
+                let batch: Vec<TicketEvent> = head
+                    .iter()
+                    .filter_map(|r| match r {
+                        Record::Event(e) => Some(e.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                aggregator.add_events(&batch).unwrap();
+            }
+            Record::Rejected(..) => feed(aggregator, head),
+        }
+        rest = tail;
     }
 }
 
@@ -231,9 +267,11 @@ proptest! {
         }
         let parts: Vec<Aggregator> = parts
             .iter()
-            .map(|part| {
+            .enumerate()
+            .map(|(i, part)| {
                 let mut a = Aggregator::new(options(variant));
-                feed(&mut a, part);
+                // Half the parts take their records in batches.
+                if i % 2 == 0 { feed(&mut a, part) } else { feed_batched(&mut a, part) }
                 a
             })
             .collect();
@@ -252,7 +290,7 @@ proptest! {
         let mut first = Aggregator::new(options(variant));
         feed(&mut first, &records[..cut]);
         let mut resumed = Aggregator::from_bytes(&first.to_bytes()).unwrap();
-        feed(&mut resumed, &records[cut..]);
+        feed_batched(&mut resumed, &records[cut..]);
         prop_assert_eq!(report(&resumed), report(&whole));
         prop_assert!(resumed == whole, "states differ");
     }

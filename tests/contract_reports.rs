@@ -119,7 +119,7 @@ fn feed(aggregator: &mut Aggregator, dir: &Path, file: &str, kind: RecordKind) {
                 RecordKind::Surveys => {
                     response(&field).map(|r| aggregator.add_response(&r).unwrap())
                 }
-                RecordKind::Events => event(&field).map(|e| aggregator.add_event(&e)),
+                RecordKind::Events => event(&field).map(|e| aggregator.add_event(&e).unwrap()),
             }
         });
         if let Err(reason) = result {

@@ -6,7 +6,7 @@ use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::bucket::{date_of, Bucketer};
-use super::intern::Interner;
+use super::intern::{IdSet, Interner, BATCH};
 use super::options::{AggregateOptions, Bucket, Dimension};
 use crate::error::{Error, ErrorKind};
 use crate::kpi::{SummaryOptions, SurveyKpis, TicketKpis};
@@ -172,8 +172,8 @@ pub(crate) struct State {
     /// Dimension values; symbol = number + 1.
     names: Interner,
     tickets: Interner,
-    event_ids: Interner,
-    response_ids: Interner,
+    event_ids: IdSet,
+    response_ids: IdSet,
     survey_groups: Vec<GroupKey>,
     responses: Vec<StoredResponse>,
     events: Vec<StoredEvent>,
@@ -191,8 +191,8 @@ impl Aggregator {
                 options,
                 names: Interner::default(),
                 tickets: Interner::default(),
-                event_ids: Interner::default(),
-                response_ids: Interner::default(),
+                event_ids: IdSet::default(),
+                response_ids: IdSet::default(),
                 survey_groups: Vec::new(),
                 responses: Vec::new(),
                 events: Vec::new(),
@@ -203,6 +203,18 @@ impl Aggregator {
             bucketer,
             group_index: HashMap::new(),
         }
+    }
+
+    /// Makes room for about `responses` more survey responses and `events`
+    /// more ticket events, so that a caller who knows the input's size
+    /// (from file sizes, say) spares the state its regrowth. Optional.
+    pub fn reserve(&mut self, responses: usize, events: usize) {
+        let s = &mut self.state;
+        s.response_ids.reserve(responses, responses * 12);
+        s.responses.reserve(responses);
+        s.event_ids.reserve(events, events * 12);
+        s.events.reserve(events);
+        s.tickets.reserve(events / 8, events);
     }
 
     /// The options.
@@ -241,7 +253,19 @@ impl Aggregator {
     ///
     /// [`ErrorKind::ScaleMismatch`] when the score was validated on other
     /// scales than the options'; nothing is counted then.
+    /// [`ErrorKind::TooManyIds`] past about four billion ids.
     pub fn add_response(&mut self, response: &SurveyResponse) -> Result<Delivery, Error> {
+        self.check_scale(response)?;
+        self.state.surveys.rows += 1;
+        let (id, new) = self.state.response_ids.insert(response.id().as_str())?;
+        if !new {
+            return Ok(Delivery::Duplicate);
+        }
+        self.accept_response(response, id);
+        Ok(Delivery::New)
+    }
+
+    fn check_scale(&self, response: &SurveyResponse) -> Result<(), Error> {
         let score = response.score();
         let expected = self.state.options.survey_scales().of(score.metric());
         if score.scale() != expected {
@@ -252,15 +276,16 @@ impl Aggregator {
             }
             .err();
         }
-        self.state.surveys.rows += 1;
-        let (id, new) = self.state.response_ids.intern(response.id().as_str());
-        if !new {
-            return Ok(Delivery::Duplicate);
-        }
+        Ok(())
+    }
+
+    /// Folds a response whose id was new.
+    fn accept_response(&mut self, response: &SurveyResponse, id: u32) {
+        let score = response.score();
         let at = Instant::of(&response.at());
         self.note_instant(at);
         if self.fixed_as_of().is_some_and(|as_of| at > as_of) {
-            return Ok(Delivery::New);
+            return;
         }
         let mut key = GroupKey {
             bucket: self.bucketer.label(at),
@@ -283,21 +308,90 @@ impl Aggregator {
             metric: score.metric() as u8,
             value: score.value(),
         });
-        Ok(Delivery::New)
+    }
+
+    /// Adds survey responses, as [`add_response`](Self::add_response) one
+    /// by one, and returns how many were new. Faster on large inputs: each
+    /// batch's ids are checked partition by partition of the id set, so
+    /// the tables checked stay in cache.
+    ///
+    /// # Errors
+    ///
+    /// As [`add_response`](Self::add_response), at the first response in
+    /// error; the responses before it are added.
+    pub fn add_responses(&mut self, responses: &[SurveyResponse]) -> Result<usize, Error> {
+        let mut ids = Vec::new();
+        let mut new = 0;
+        for batch in responses.chunks(BATCH) {
+            let valid = batch
+                .iter()
+                .position(|r| self.check_scale(r).is_err())
+                .unwrap_or(batch.len());
+            let ok = &batch[..valid];
+            self.state
+                .response_ids
+                .insert_batch(|i| ok[i].id().as_str(), ok.len(), &mut ids)?;
+            self.state.surveys.rows += ok.len() as u64;
+            for (response, id) in ok.iter().zip(&ids) {
+                if let Some(id) = *id {
+                    self.accept_response(response, id);
+                    new += 1;
+                }
+            }
+            if let Some(bad) = batch.get(valid) {
+                self.check_scale(bad)?;
+            }
+        }
+        Ok(new)
+    }
+
+    /// Adds ticket events, as [`add_event`](Self::add_event) one by one,
+    /// and returns how many were new; each batch's ids are checked
+    /// partition by partition, as in [`add_responses`](Self::add_responses).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::TooManyIds`] past about four billion ids.
+    pub fn add_events(&mut self, events: &[TicketEvent]) -> Result<usize, Error> {
+        let mut ids = Vec::new();
+        let mut new = 0;
+        for batch in events.chunks(BATCH) {
+            self.state
+                .event_ids
+                .insert_batch(|i| batch[i].id().as_str(), batch.len(), &mut ids)?;
+            self.state.event_input.rows += batch.len() as u64;
+            for (event, id) in batch.iter().zip(&ids) {
+                if let Some(id) = *id {
+                    self.accept_event(event, id);
+                    new += 1;
+                }
+            }
+        }
+        Ok(new)
     }
 
     /// Adds a ticket event. O(1) expected; the event is kept until the
     /// report.
-    pub fn add_event(&mut self, event: &TicketEvent) -> Delivery {
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::TooManyIds`] past about four billion ids.
+    pub fn add_event(&mut self, event: &TicketEvent) -> Result<Delivery, Error> {
         self.state.event_input.rows += 1;
-        let (id, new) = self.state.event_ids.intern(event.id().as_str());
+        let (id, new) = self.state.event_ids.insert(event.id().as_str())?;
         if !new {
-            return Delivery::Duplicate;
+            return Ok(Delivery::Duplicate);
         }
+        self.accept_event(event, id);
+        Ok(Delivery::New)
+    }
+
+    /// Keeps an event whose id was new.
+    fn accept_event(&mut self, event: &TicketEvent, id: u32) {
         let at = Instant::of(&event.at());
         self.note_instant(at);
         if self.fixed_as_of().is_some_and(|as_of| at > as_of) {
-            return Delivery::New;
+            return;
         }
         let (ticket, _) = self.state.tickets.intern(event.ticket().as_str());
         let grouped = |d: Dimension| self.state.options.dimensions().contains(&d);
@@ -348,7 +442,6 @@ impl Aggregator {
             EventKind::CustomerReply | EventKind::BotReply | EventKind::InternalNote => {}
         }
         self.state.events.push(stored);
-        Delivery::New
     }
 
     /// Counts a rejected record of `kind` and keeps it among the first 100
@@ -368,7 +461,8 @@ impl Aggregator {
     /// # Errors
     ///
     /// [`ErrorKind::OptionsMismatch`] when the two were made with different
-    /// options; `self` is then unchanged.
+    /// options (`self` is then unchanged); [`ErrorKind::TooManyIds`] past
+    /// about four billion ids (`self` is then partly merged).
     pub fn merge(&mut self, other: &Aggregator) -> Result<(), Error> {
         let (mine, theirs) = (&self.state.options, &other.state.options);
         if mine != theirs {
@@ -393,7 +487,7 @@ impl Aggregator {
             let (id, new) = self
                 .state
                 .response_ids
-                .intern(other.response_ids.text(response.id));
+                .insert(other.response_ids.text(response.id))?;
             if new {
                 self.state.responses.push(StoredResponse {
                     id,
@@ -404,7 +498,7 @@ impl Aggregator {
         }
         // Ids of responses after a fixed as_of were never stored as responses.
         for text in other.response_ids.iter() {
-            self.state.response_ids.intern(text);
+            self.state.response_ids.insert(text)?;
         }
         let tickets: Vec<u32> = other
             .tickets
@@ -412,7 +506,10 @@ impl Aggregator {
             .map(|t| self.state.tickets.intern(t).0)
             .collect();
         for event in &other.events {
-            let (id, new) = self.state.event_ids.intern(other.event_ids.text(event.id));
+            let (id, new) = self
+                .state
+                .event_ids
+                .insert(other.event_ids.text(event.id))?;
             if new {
                 self.state.events.push(StoredEvent {
                     id,
@@ -426,7 +523,7 @@ impl Aggregator {
             }
         }
         for text in other.event_ids.iter() {
-            self.state.event_ids.intern(text);
+            self.state.event_ids.insert(text)?;
         }
         self.state.surveys.merge(&other.surveys);
         self.state.event_input.merge(&other.event_input);
@@ -639,7 +736,7 @@ impl State {
                 .get(usize::from(r.metric));
             let valid = metric.is_some_and(|&m| scales.of(m).contains(r.value.into()));
             if !valid
-                || r.id as usize >= self.response_ids.len()
+                || !self.response_ids.contains_number(r.id)
                 || r.group as usize >= self.survey_groups.len()
             {
                 return corrupt("a response is out of range");
@@ -654,7 +751,7 @@ impl State {
                 || usize::from(e.status) >= STATUSES.len()
                 || e.nanos >= 1_000_000_000
                 || e.ticket as usize >= self.tickets.len()
-                || e.id as usize >= self.event_ids.len()
+                || !self.event_ids.contains_number(e.id)
                 || chrono::DateTime::from_timestamp(e.secs, e.nanos).is_none()
             {
                 return corrupt("an event is out of range");

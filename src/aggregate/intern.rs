@@ -10,9 +10,11 @@ use crate::error::{Error, ErrorKind};
 /// A set of distinct strings numbered 0, 1, 2, … in insertion order.
 ///
 /// The strings live end to end in one byte arena with their end offsets;
-/// the hash table holds only their numbers. A string of `k` bytes costs
-/// `k + 8` bytes plus about 5 bytes of table (4-byte slot and a control
-/// byte at 7/8 load), with no allocation of its own. It is also the exact
+/// the hash table holds their numbers with 32 bits of their hash, so that
+/// probing and growing never read the arena but for the one match. A
+/// string of `k` bytes costs `k + 8` bytes plus about 10 bytes of table
+/// (an 8-byte slot and a control byte at 7/8 load), with no allocation of
+/// its own. It is also the exact
 /// set of accepted record ids: no fingerprint, so no collision to reason
 /// about, and the ids' byte order stays available for tie-breaking.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -20,8 +22,16 @@ use crate::error::{Error, ErrorKind};
 pub(crate) struct Interner {
     bytes: Vec<u8>,
     ends: Vec<u64>,
-    table: HashTable<u32>,
+    /// `(number, hash32)` of each string.
+    table: HashTable<(u32, u32)>,
     hasher: DefaultHashBuilder,
+}
+
+/// The table's 64-bit hash from a string's 32-bit one: the low bits pick
+/// the bucket and the top 7 bits are hashbrown's tag, so both must vary.
+#[inline]
+fn spread(hash32: u32) -> u64 {
+    u64::from(hash32).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -79,39 +89,22 @@ mod serde_bytes_compat {
 impl TryFrom<InternerRepr> for Interner {
     type Error = Error;
     fn try_from(repr: InternerRepr) -> Result<Self, Error> {
-        let mut interner = Interner {
-            bytes: repr.bytes,
-            ends: Vec::with_capacity(repr.ends.len()),
-            table: HashTable::with_capacity(repr.ends.len()),
-            hasher: DefaultHashBuilder::default(),
-        };
+        let mut interner = Interner::default();
+        interner.reserve(repr.ends.len(), repr.bytes.len());
         let mut start = 0u64;
         for end in repr.ends {
-            if end < start || end > interner.bytes.len() as u64 {
+            if end < start || end > repr.bytes.len() as u64 {
                 return ErrorKind::CorruptState("string offsets out of order").err();
             }
-            let text = &interner.bytes[start as usize..end as usize];
-            if std::str::from_utf8(text).is_err() {
+            let Ok(text) = std::str::from_utf8(&repr.bytes[start as usize..end as usize]) else {
                 return ErrorKind::CorruptState("a string is not UTF-8").err();
-            }
-            let hash = interner.hasher.hash_one(text);
-            let index = interner.ends.len() as u32;
-            let (bytes, ends) = (&interner.bytes, &interner.ends);
-            if interner
-                .table
-                .find(hash, |&i| slice(bytes, ends, i) == text)
-                .is_some()
-            {
+            };
+            if !interner.intern(text).1 {
                 return ErrorKind::CorruptState("a string is stored twice").err();
             }
-            interner.ends.push(end);
-            let (bytes, ends, hasher) = (&interner.bytes, &interner.ends, &interner.hasher);
-            interner
-                .table
-                .insert_unique(hash, index, |&i| hasher.hash_one(slice(bytes, ends, i)));
             start = end;
         }
-        if start != interner.bytes.len() as u64 {
+        if start != repr.bytes.len() as u64 {
             return ErrorKind::CorruptState("bytes after the last string").err();
         }
         Ok(interner)
@@ -138,18 +131,44 @@ impl Interner {
     #[inline]
     pub(crate) fn intern(&mut self, text: &str) -> (u32, bool) {
         let text = text.as_bytes();
-        let hash = self.hasher.hash_one(text);
+        let hash32 = self.hasher.hash_one(text) as u32;
         let (bytes, ends) = (&self.bytes, &self.ends);
-        if let Some(&index) = self.table.find(hash, |&i| slice(bytes, ends, i) == text) {
-            return (index, false);
+        let entry = self.table.entry(
+            spread(hash32),
+            |&(i, h)| h == hash32 && slice(bytes, ends, i) == text,
+            |&(_, h)| spread(h),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(found) => (found.get().0, false),
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                let index = self.ends.len() as u32;
+                slot.insert((index, hash32));
+                self.bytes.extend_from_slice(text);
+                self.ends.push(self.bytes.len() as u64);
+                (index, true)
+            }
         }
-        let index = self.ends.len() as u32;
-        self.bytes.extend_from_slice(text);
-        self.ends.push(self.bytes.len() as u64);
-        let (bytes, ends, hasher) = (&self.bytes, &self.ends, &self.hasher);
+    }
+
+    /// Looks `text` up without adding it: run over a batch of strings before
+    /// interning them, the lookups' cache misses overlap (they are
+    /// independent loads), and interning then finds the table in cache.
+    #[inline]
+    pub(crate) fn warm(&self, text: &str) -> bool {
+        let text = text.as_bytes();
+        let hash32 = self.hasher.hash_one(text) as u32;
         self.table
-            .insert_unique(hash, index, |&i| hasher.hash_one(slice(bytes, ends, i)));
-        (index, true)
+            .find(spread(hash32), |&(i, h)| {
+                h == hash32 && slice(&self.bytes, &self.ends, i) == text
+            })
+            .is_some()
+    }
+
+    /// Makes room for `strings` more strings of `bytes` bytes in all.
+    pub(crate) fn reserve(&mut self, strings: usize, bytes: usize) {
+        self.table.reserve(strings, |&(_, h)| spread(h));
+        self.ends.reserve(strings);
+        self.bytes.reserve(bytes);
     }
 
     /// The bytes of string `index`.
@@ -175,7 +194,7 @@ impl Interner {
 
     /// Bytes held on the heap: arena, offsets and table.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.ends.capacity() * 8 + self.table.capacity() * 5
+        self.bytes.capacity() + self.ends.capacity() * 8 + self.table.capacity() * 9
     }
 }
 
@@ -186,6 +205,93 @@ impl PartialEq for Interner {
 }
 
 impl Eq for Interner {}
+
+/// Batches of this many records have their ids looked up together.
+pub(crate) const BATCH: usize = 32;
+
+/// The set of accepted record ids, each numbered in acceptance order.
+///
+/// A batch is checked in two passes: read-only lookups of all its ids
+/// first, whose cache misses overlap because they are independent loads,
+/// then the insertions, which find the table lines in cache.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct IdSet {
+    ids: Interner,
+}
+
+impl IdSet {
+    /// The number of `text` and whether it is new.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::TooManyIds`] past 2^32 − 1 ids.
+    #[inline]
+    pub(crate) fn insert(&mut self, text: &str) -> Result<(u32, bool), Error> {
+        if self.ids.len() >= u32::MAX as usize && !self.ids.warm(text) {
+            return ErrorKind::TooManyIds.err();
+        }
+        Ok(self.ids.intern(text))
+    }
+
+    /// Inserts `texts` (at most [`BATCH`] of them) in order, writing each
+    /// one's number, or `None` for an id already present (also earlier in
+    /// the batch), to `out`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::TooManyIds`]; the ids before are inserted.
+    pub(crate) fn insert_batch<'a>(
+        &mut self,
+        texts: impl Fn(usize) -> &'a str,
+        len: usize,
+        out: &mut Vec<Option<u32>>,
+    ) -> Result<(), Error> {
+        let found = (0..len).filter(|&i| self.ids.warm(texts(i))).count();
+        std::hint::black_box(found);
+        out.clear();
+        for i in 0..len {
+            let (id, new) = self.insert(texts(i))?;
+            out.push(new.then_some(id));
+        }
+        Ok(())
+    }
+
+    /// The id numbered `id`.
+    pub(crate) fn text(&self, id: u32) -> &str {
+        self.ids.text(id)
+    }
+
+    /// The bytes of the id numbered `id`.
+    pub(crate) fn bytes(&self, id: u32) -> &[u8] {
+        self.ids.bytes(id)
+    }
+
+    /// Whether `id` numbers an id of the set.
+    pub(crate) fn contains_number(&self, id: u32) -> bool {
+        (id as usize) < self.ids.len()
+    }
+
+    /// How many ids.
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Every id, in number order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter()
+    }
+
+    /// Makes room for about `ids` more ids of `bytes` bytes in all.
+    pub(crate) fn reserve(&mut self, ids: usize, bytes: usize) {
+        self.ids.reserve(ids, bytes);
+    }
+
+    /// Bytes held on the heap.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.ids.heap_bytes()
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -208,6 +314,26 @@ mod tests {
         assert_eq!(back, interner);
         let mut back = back;
         assert_eq!(back.intern("id-999"), (1002, false));
+    }
+
+    #[test]
+    fn id_sets_number_ids_and_dedupe_batches_in_order() {
+        let mut set = IdSet::default();
+        let ids: Vec<String> = (0..5000).map(|i| format!("e{}", i % 3000)).collect();
+        let mut out = Vec::new();
+        set.insert_batch(|i| ids[i].as_str(), ids.len(), &mut out)
+            .unwrap();
+        assert_eq!(out.iter().filter(|o| o.is_some()).count(), 3000);
+        // The first delivery of each id is the new one.
+        assert!(out[..3000].iter().all(Option::is_some) && out[3000..].iter().all(Option::is_none));
+        for (i, id) in out[..3000].iter().enumerate() {
+            assert_eq!(set.text(id.unwrap()), ids[i]);
+        }
+        assert!(!set.insert("e7").unwrap().1);
+        assert!(set.insert("new").unwrap().1);
+        assert_eq!(set.len(), 3001);
+        let back: IdSet = postcard::from_bytes(&postcard::to_allocvec(&set).unwrap()).unwrap();
+        assert_eq!(back, set);
     }
 
     #[test]

@@ -1,0 +1,226 @@
+//! `aggregate/*`: folding pre-parsed responses and events into groups,
+//! merging states, saving and restoring them.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use cxmetrics::{
+    parse_timestamp, AggregateOptions, Aggregator, Bucket, Dimension, EventId, EventKind, Name,
+    ResponseId, Scales, Status, SurveyMetric, SurveyResponse, SurveyScore, TicketEvent, TicketId,
+};
+
+/// SplitMix64.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % n
+    }
+}
+
+/// `n` responses of 50 agents over 30 days, in time order.
+fn responses(n: usize) -> Vec<SurveyResponse> {
+    let mut rng = Rng(3);
+    let base = parse_timestamp("2026-03-01T00:00:00+01:00").unwrap();
+    let step = 30 * 86_400_000 / n as i64;
+    (0..n)
+        .map(|i| {
+            let metric =
+                [SurveyMetric::Nps, SurveyMetric::Csat, SurveyMetric::Ces][rng.below(3) as usize];
+            let scale = Scales::default().of(metric);
+            let value = i64::from(scale.min()) + rng.below(scale.points() as u64) as i64;
+            let score = SurveyScore::new(metric, value, Scales::default()).unwrap();
+            let at = base + TimeDelta::milliseconds(i as i64 * step);
+            SurveyResponse::new(ResponseId::new(format!("r{i}")).unwrap(), score, at)
+                .with_agent(format!("agent-{:02}", rng.below(50)))
+                .with_channel(["email", "chat", "phone"][rng.below(3) as usize])
+        })
+        .collect()
+}
+
+/// `tickets` tickets of ten events each, ticket after ticket.
+fn events(tickets: usize, seed: u64) -> Vec<TicketEvent> {
+    let mut rng = Rng(seed);
+    let base = parse_timestamp("2026-03-01T00:00:00Z").unwrap();
+    let agents: Vec<Name> = (0..50)
+        .map(|i| Name::new(format!("agent-{i:02}")).unwrap())
+        .collect();
+    let email = Name::new("email").unwrap();
+    let mut out = Vec::with_capacity(tickets * 10);
+    for t in 0..tickets {
+        let ticket = TicketId::new(format!("T{t}")).unwrap();
+        let agent = agents[rng.below(50) as usize].clone();
+        let mut at = base + TimeDelta::seconds(rng.below(30 * 86_400) as i64);
+        let kinds = [
+            EventKind::Created {
+                channel: Some(email.clone()),
+                team: None,
+            },
+            EventKind::BotReply,
+            EventKind::Assigned {
+                agent: agent.clone(),
+                team: None,
+            },
+            EventKind::HandlingStarted {
+                agent: agent.clone(),
+            },
+            EventKind::HandlingEnded {
+                agent: agent.clone(),
+            },
+            EventKind::AgentReply {
+                agent: agent.clone(),
+            },
+            EventKind::CustomerReply,
+            EventKind::AgentReply {
+                agent: agent.clone(),
+            },
+            EventKind::Status {
+                status: Status::Solved,
+            },
+            EventKind::Status {
+                status: Status::Closed,
+            },
+        ];
+        for (i, kind) in kinds.into_iter().enumerate() {
+            at += TimeDelta::seconds(rng.below(3600) as i64 + 1);
+            out.push(TicketEvent::new(
+                EventId::new(format!("T{t}-{i}")).unwrap(),
+                ticket.clone(),
+                at,
+                kind,
+            ));
+        }
+    }
+    out
+}
+
+fn by_agent_day() -> AggregateOptions {
+    AggregateOptions::new()
+        .group_by(&[Dimension::Agent])
+        .unwrap()
+        .bucket(Bucket::Day)
+        .timezone("Europe/Berlin")
+        .unwrap()
+}
+
+fn surveys(c: &mut Criterion) {
+    let ordered = responses(1_000_000);
+    let mut shuffled = ordered.clone();
+    let mut rng = Rng(9);
+    for i in (1..shuffled.len()).rev() {
+        shuffled.swap(i, rng.below(i as u64 + 1) as usize);
+    }
+    let mut group = c.benchmark_group("aggregate");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(ordered.len() as u64));
+    for (name, input) in [
+        ("surveys_agent_day_in_order", &ordered),
+        ("surveys_agent_day_shuffled", &shuffled),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut aggregator = Aggregator::new(by_agent_day());
+                aggregator.add_responses(black_box(input)).unwrap();
+                let report = aggregator.report();
+                assert_eq!(report.input.surveys.accepted, 1_000_000);
+                report.groups.len()
+            })
+        });
+    }
+    group.finish();
+}
+
+fn tickets(c: &mut Criterion) {
+    let input = events(100_000, 5);
+    let mut group = c.benchmark_group("aggregate");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(input.len() as u64));
+    group.bench_function("events_agent_day", |b| {
+        b.iter(|| {
+            let mut aggregator = Aggregator::new(by_agent_day());
+            aggregator.add_events(black_box(&input)).unwrap();
+            let report = aggregator.report();
+            assert_eq!(report.input.tickets.valid, 100_000);
+            report.groups.len()
+        })
+    });
+    group.finish();
+}
+
+/// Two states of the events of one million tickets of ten events, split
+/// alternately (so every ticket is in both).
+fn two_states() -> (Aggregator, Aggregator) {
+    let input = events(1_000_000, 11);
+    let (mut a, mut b) = (
+        Aggregator::new(by_agent_day()),
+        Aggregator::new(by_agent_day()),
+    );
+    for (i, event) in input.iter().enumerate() {
+        if i % 2 == 0 {
+            a.add_event(event).unwrap();
+        } else {
+            b.add_event(event).unwrap();
+        }
+    }
+    eprintln!(
+        "state of 5M events: {:.1} bytes of heap per event",
+        a.heap_bytes() as f64 / 5e6
+    );
+    (a, b)
+}
+
+fn merge(c: &mut Criterion) {
+    let states = std::cell::OnceCell::new();
+    let mut group = c.benchmark_group("aggregate");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.throughput(Throughput::Elements(10_000_000));
+    group.bench_function("merge_and_report_1m_tickets", |bench| {
+        let (a, b) = states.get_or_init(two_states);
+        bench.iter_batched(
+            || a.clone(),
+            |mut merged| {
+                merged.merge(b).unwrap();
+                let report = merged.report();
+                assert_eq!(report.input.tickets.valid, 1_000_000);
+                report.groups.len()
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+/// Saving and restoring a state of 100 000 tickets (a million events).
+fn snapshot(c: &mut Criterion) {
+    let mut state = Aggregator::new(by_agent_day());
+    state.add_events(&events(100_000, 13)).unwrap();
+    let bytes = state.to_bytes();
+    eprintln!(
+        "state of 1M events: {:.1} bytes of heap and {:.1} bytes saved per event",
+        state.heap_bytes() as f64 / 1e6,
+        bytes.len() as f64 / 1e6
+    );
+    let mut group = c.benchmark_group("aggregate");
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("state_encode", |b| {
+        b.iter(|| black_box(&state).to_bytes().len())
+    });
+    group.bench_function("state_decode", |b| {
+        b.iter(|| {
+            Aggregator::from_bytes(black_box(&bytes))
+                .unwrap()
+                .heap_bytes()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, surveys, tickets, merge, snapshot);
+criterion_main!(benches);
