@@ -117,6 +117,10 @@ pub enum ErrorKind {
     /// Bytes that are not a saved state of this program and version.
     #[error("not a cxmetrics state: {0}")]
     ForeignState(String),
+    /// A state in streaming mode that has folded tickets: its results
+    /// cannot be merged exactly.
+    #[error("a state that has folded idle tickets cannot be merged")]
+    FoldedState,
     /// More record ids than the state can number.
     #[error("too many record ids: a state holds at most about four billion")]
     TooManyIds,

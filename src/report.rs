@@ -32,6 +32,15 @@ pub struct RecordCounts {
     pub duplicates: u64,
     /// Invalid records.
     pub rejected: u64,
+    /// Accepted events of tickets already folded in streaming mode, not
+    /// used ([`AggregateOptions::idle_horizon`](crate::AggregateOptions::idle_horizon));
+    /// always 0 otherwise, and then not serialized.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub late: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Valid and invalid tickets (CONTRACT section 2).

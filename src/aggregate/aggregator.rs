@@ -16,7 +16,7 @@ use crate::report::{
 use crate::survey::{SurveyMetric, SurveyResponse, SurveyScore};
 use crate::ticket::{EventKind, EventTag, Status, TicketEvent};
 use crate::time::Instant;
-use crate::timeline::{derive, Delivery, Step};
+use crate::timeline::{derive, Delivery, Derived, InvalidTicket, Step};
 
 /// Rejections kept per kind of record.
 const REJECTIONS_KEPT: usize = 100;
@@ -120,6 +120,7 @@ impl Accounting {
             accepted,
             duplicates: self.rows.saturating_sub(self.rejected + accepted),
             rejected: self.rejected,
+            late: 0,
         }
     }
 }
@@ -180,6 +181,60 @@ pub(crate) struct State {
     surveys: Accounting,
     event_input: Accounting,
     latest: Option<(i64, u32)>,
+    folded: Folded,
+}
+
+/// Streaming mode's results of the tickets folded so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Folded {
+    /// One bit per ticket number: folded or not.
+    tickets: Vec<u64>,
+    groups: Vec<(GroupKey, TicketKpis)>,
+    valid: u64,
+    invalid: u64,
+    /// Accepted events of folded tickets, not used.
+    late: u64,
+    /// Events kept after the last fold: the next runs when they doubled.
+    kept_after_last_fold: usize,
+}
+
+impl Folded {
+    fn contains(&self, ticket: u32) -> bool {
+        self.tickets
+            .get(ticket as usize / 64)
+            .is_some_and(|w| w >> (ticket % 64) & 1 == 1)
+    }
+
+    fn insert(&mut self, ticket: u32) {
+        let word = ticket as usize / 64;
+        if self.tickets.len() <= word {
+            self.tickets.resize(word + 1, 0);
+        }
+        self.tickets[word] |= 1 << (ticket % 64);
+    }
+
+    fn any(&self) -> bool {
+        self.valid + self.invalid > 0
+    }
+}
+
+/// The group key of a derived ticket: the bucket of its `created` instant
+/// and its dimensions.
+fn ticket_key(bucketer: &mut Bucketer, options: &AggregateOptions, t: &Derived<u32>) -> GroupKey {
+    let mut key = GroupKey {
+        bucket: bucketer.label(t.created),
+        dims: [0; 4],
+    };
+    for (slot, dimension) in key.dims.iter_mut().zip(options.dimensions()) {
+        *slot = match dimension {
+            Dimension::Agent => t.agent,
+            Dimension::Channel => t.channel,
+            Dimension::Team => t.team,
+            Dimension::Topic => t.topic,
+        }
+        .unwrap_or(0);
+    }
+    key
 }
 
 impl Aggregator {
@@ -199,6 +254,7 @@ impl Aggregator {
                 surveys: Accounting::default(),
                 event_input: Accounting::default(),
                 latest: None,
+                folded: Folded::default(),
             },
             bucketer,
             group_index: HashMap::new(),
@@ -394,6 +450,10 @@ impl Aggregator {
             return;
         }
         let (ticket, _) = self.state.tickets.intern(event.ticket().as_str());
+        if self.state.folded.contains(ticket) {
+            self.state.folded.late += 1;
+            return;
+        }
         let grouped = |d: Dimension| self.state.options.dimensions().contains(&d);
         let (by_channel, by_team, by_topic) = (
             grouped(Dimension::Channel),
@@ -442,6 +502,63 @@ impl Aggregator {
             EventKind::CustomerReply | EventKind::BotReply | EventKind::InternalNote => {}
         }
         self.state.events.push(stored);
+        let kept = self.state.folded.kept_after_last_fold;
+        if self.state.options.idle().is_some() && self.state.events.len() >= 2 * kept + 4096 {
+            self.fold_idle();
+        }
+    }
+
+    /// Streaming mode: folds every ticket whose last event is more than the
+    /// idle horizon before the latest accepted instant into the group
+    /// results, and frees its events; returns how many tickets were
+    /// folded. Runs by itself as events arrive (whenever the events kept
+    /// have doubled), so calling it is only needed to free memory at a
+    /// chosen moment. Nothing happens without an idle horizon. O(events
+    /// kept).
+    pub fn fold_idle(&mut self) -> usize {
+        let (Some(idle), Some((secs, nanos))) = (self.state.options.idle(), self.state.latest)
+        else {
+            return 0;
+        };
+        let nanos_of = |secs: i64, nanos: u32| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+        let threshold = nanos_of(secs, nanos) - idle.as_nanos() as i128;
+        let mut last = vec![i128::MIN; self.state.tickets.len()];
+        for e in &self.state.events {
+            let at = nanos_of(e.secs, e.nanos);
+            let slot = &mut last[e.ticket as usize];
+            *slot = (*slot).max(at);
+        }
+        let idle_ticket = |t: u32| {
+            let at = last[t as usize];
+            at != i128::MIN && at < threshold
+        };
+        let mut groups: HashMap<GroupKey, TicketKpis> =
+            self.state.folded.groups.drain(..).collect();
+        let mut bucketer = self.bucketer.clone();
+        let (mut valid, mut invalid, mut folded) = (0, 0, Vec::new());
+        self.derive_tickets(None, &idle_ticket, |ticket, derived| {
+            folded.push(ticket);
+            match derived {
+                Err(_) => invalid += 1,
+                Ok(None) => {}
+                Ok(Some(t)) => {
+                    valid += 1;
+                    let key = ticket_key(&mut bucketer, &self.state.options, &t);
+                    groups.entry(key).or_default().add_derived(&t);
+                }
+            }
+        });
+        let f = &mut self.state.folded;
+        f.valid += valid;
+        f.invalid += invalid;
+        f.groups = groups.into_iter().collect();
+        for &ticket in &folded {
+            f.insert(ticket);
+        }
+        self.state.events.retain(|e| !idle_ticket(e.ticket));
+        self.state.events.shrink_to(self.state.events.len() * 2);
+        self.state.folded.kept_after_last_fold = self.state.events.len();
+        folded.len()
     }
 
     /// Counts a rejected record of `kind` and keeps it among the first 100
@@ -467,6 +584,9 @@ impl Aggregator {
         let (mine, theirs) = (&self.state.options, &other.state.options);
         if mine != theirs {
             return ErrorKind::OptionsMismatch(describe_difference(mine, theirs)).err();
+        }
+        if self.state.folded.any() || other.state.folded.any() {
+            return ErrorKind::FoldedState.err();
         }
         let other = &other.state;
         let names: Vec<u32> = std::iter::once(0)
@@ -576,27 +696,22 @@ impl Aggregator {
                 }
             }
             let mut bucketer = self.bucketer.clone();
-            self.each_ticket(as_of, |derived| match derived {
+            self.derive_tickets(Some(as_of), &|_| true, |_, derived| match derived {
                 Err(_) => tickets.invalid += 1,
                 Ok(None) => {}
                 Ok(Some(t)) => {
                     tickets.valid += 1;
-                    let mut key = GroupKey {
-                        bucket: bucketer.label(t.created),
-                        dims: [0; 4],
-                    };
-                    for (slot, dimension) in key.dims.iter_mut().zip(options.dimensions()) {
-                        *slot = match dimension {
-                            Dimension::Agent => t.agent,
-                            Dimension::Channel => t.channel,
-                            Dimension::Team => t.team,
-                            Dimension::Topic => t.topic,
-                        }
-                        .unwrap_or(0);
-                    }
+                    let key = ticket_key(&mut bucketer, options, &t);
                     groups.entry(key).or_insert_with(fresh).1.add_derived(&t);
                 }
             });
+            let folded = &state.folded;
+            tickets.valid += folded.valid;
+            tickets.invalid += folded.invalid;
+            for (key, kpis) in &folded.groups {
+                // Folded and live tickets are disjoint: never an overflow in practice.
+                let _ = groups.entry(*key).or_insert_with(fresh).1.merge(kpis);
+            }
         }
         let name = |sym: u32| (sym != 0).then(|| state.names.text(sym - 1));
         let mut keyed: Vec<(GroupKey, (SurveyKpis, TicketKpis))> = groups.into_iter().collect();
@@ -634,7 +749,10 @@ impl Aggregator {
             group_by: options.dimensions().to_vec(),
             input: InputSummary {
                 surveys: state.surveys.counts(state.response_ids.len()),
-                events: state.event_input.counts(state.event_ids.len()),
+                events: RecordCounts {
+                    late: state.folded.late,
+                    ..state.event_input.counts(state.event_ids.len())
+                },
                 tickets,
             },
             rejections,
@@ -642,11 +760,13 @@ impl Aggregator {
         }
     }
 
-    /// Derives every ticket with events up to `as_of`, in ticket order.
-    fn each_ticket(
+    /// Derives every selected ticket from its events up to `as_of` (all
+    /// when `None`), in ticket order.
+    fn derive_tickets(
         &self,
-        as_of: Instant,
-        mut f: impl FnMut(Result<Option<crate::timeline::Derived<u32>>, crate::timeline::InvalidTicket>),
+        as_of: Option<Instant>,
+        select: &dyn Fn(u32) -> bool,
+        mut f: impl FnMut(u32, Result<Option<Derived<u32>>, InvalidTicket>),
     ) {
         let state = &self.state;
         // Counting sort of the events by ticket, then each ticket's events
@@ -668,6 +788,9 @@ impl Aggregator {
         let ids = &state.event_ids;
         for ticket in 0..state.tickets.len() {
             let run = &mut order[starts[ticket] as usize..starts[ticket + 1] as usize];
+            if run.is_empty() || !select(ticket as u32) {
+                continue;
+            }
             run.sort_unstable_by(|&a, &b| {
                 let (a, b) = (&state.events[a as usize], &state.events[b as usize]);
                 (a.secs, a.nanos, a.tag)
@@ -677,9 +800,9 @@ impl Aggregator {
             let steps = run
                 .iter()
                 .map(|&i| &state.events[i as usize])
-                .take_while(|e| e.at() <= as_of)
+                .take_while(|e| as_of.is_none_or(|as_of| e.at() <= as_of))
                 .map(StoredEvent::step);
-            f(derive(steps));
+            f(ticket as u32, derive(steps));
         }
     }
 

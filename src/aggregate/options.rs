@@ -178,6 +178,8 @@ pub struct AggregateOptions {
     timezone: TimeZone,
     as_of: Option<DateTime<Utc>>,
     scales: Scales,
+    #[serde(default)]
+    idle_horizon: Option<std::time::Duration>,
 }
 
 impl AggregateOptions {
@@ -228,6 +230,28 @@ impl AggregateOptions {
     pub fn scales(mut self, scales: Scales) -> Self {
         self.scales = scales;
         self
+    }
+
+    /// Streaming mode, outside the contract: fold tickets without events
+    /// for `idle` (by event time: `idle` before the latest accepted
+    /// instant) into the group results and free their events.
+    ///
+    /// For unbounded streams, whose state would otherwise grow without
+    /// end. The trade-off: a folded ticket's metrics are final, so an
+    /// event that arrives for it later is counted as `late` in the input
+    /// counts and not used (never silently dropped); and a state that has
+    /// folded tickets cannot be merged exactly, so [`merge`] refuses it.
+    /// Ids are still kept, to deduplicate.
+    ///
+    /// [`merge`]: crate::Aggregator::merge
+    pub fn idle_horizon(mut self, idle: std::time::Duration) -> Self {
+        self.idle_horizon = Some(idle);
+        self
+    }
+
+    /// The idle horizon of streaming mode, if set.
+    pub fn idle(&self) -> Option<std::time::Duration> {
+        self.idle_horizon
     }
 
     /// The grouping dimensions, in order.
