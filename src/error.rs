@@ -124,6 +124,14 @@ pub enum ErrorKind {
     /// More record ids than the state can number.
     #[error("too many record ids: a state holds at most about four billion")]
     TooManyIds,
+    /// A file that cannot be read as input (CONTRACT section 1.3).
+    #[error("{file}: {problem}")]
+    File {
+        /// The file's name.
+        file: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// Saved state that is not internally consistent.
     #[error("corrupt state: {0}")]
     CorruptState(&'static str),

@@ -66,6 +66,8 @@ mod aggregate;
 mod dimensions;
 mod error;
 mod id;
+#[cfg(feature = "io")]
+pub mod io;
 mod kpi;
 mod report;
 mod survey;

@@ -1,134 +1,43 @@
-//! The contract examples end to end through the library: records validated
-//! into the library's types, fed to an [`Aggregator`] with the example's
-//! options, and its report serialized to JSON and compared with the
-//! expected report the way the contract compares them (numbers to 1e-6,
-//! percentiles to 1%, rejection reasons free).
+//! The contract examples end to end through the library: files read and
+//! validated by the `io` readers, fed to an [`Aggregator`] with the
+//! example's options, and its report serialized to JSON and compared with
+//! the expected report the way the contract compares them (numbers to
+//! 1e-6, percentiles to 1%, rejection reasons free).
 
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use cxmetrics::io::{EventReader, InputFormat, Item, SurveyReader};
 use cxmetrics::{
-    parse_timestamp, AggregateOptions, Aggregator, Bucket, Dimension, EventId, EventKind, Name,
-    RecordKind, Rejection, ResponseId, Scales, SurveyMetric, SurveyResponse, SurveyScore,
-    TicketEvent, TicketId,
+    parse_timestamp, AggregateOptions, Aggregator, Bucket, Dimension, RecordKind, Scales,
 };
-use serde_json::{Map, Value};
-
-/// Validates one record's fields (absent = missing or empty) into a
-/// survey response.
-fn response(field: &dyn Fn(&str) -> Option<String>) -> Result<SurveyResponse, String> {
-    let need = |name: &str| field(name).ok_or_else(|| format!("missing {name}"));
-    let id = ResponseId::new(need("id")?).map_err(|e| e.to_string())?;
-    let metric: SurveyMetric = need("metric")?
-        .parse()
-        .map_err(|e: cxmetrics::Error| e.to_string())?;
-    let score = SurveyScore::parse(metric, &need("score")?, Scales::default())
-        .map_err(|e| e.to_string())?;
-    let at = parse_timestamp(&need("at")?).map_err(|e| e.to_string())?;
-    let mut r = SurveyResponse::new(id, score, at);
-    for (name, set) in [
-        ("agent", SurveyResponse::with_agent as fn(_, String) -> _),
-        ("channel", SurveyResponse::with_channel),
-        ("team", SurveyResponse::with_team),
-        ("topic", SurveyResponse::with_topic),
-    ] {
-        if let Some(value) = field(name) {
-            r = set(r, value);
-        }
-    }
-    Ok(r)
-}
-
-/// Validates one record's fields into a ticket event.
-fn event(field: &dyn Fn(&str) -> Option<String>) -> Result<TicketEvent, String> {
-    let need = |name: &str| field(name).ok_or_else(|| format!("missing {name}"));
-    let id = EventId::new(need("id")?).map_err(|e| e.to_string())?;
-    let ticket = TicketId::new(need("ticket")?).map_err(|e| e.to_string())?;
-    let at = parse_timestamp(&need("at")?).map_err(|e| e.to_string())?;
-    let (agent, status, channel, team) = (
-        field("agent"),
-        field("status"),
-        field("channel"),
-        field("team"),
-    );
-    let kind = EventKind::from_fields(
-        &need("kind")?,
-        agent.as_deref(),
-        status.as_deref(),
-        channel.as_deref(),
-        team.as_deref(),
-    )
-    .map_err(|e| e.to_string())?;
-    let event = TicketEvent::new(id, ticket, at, kind);
-    Ok(match field("topic") {
-        Some(topic) => event.with_topic(Name::new(topic).map_err(|e| e.to_string())?),
-        None => event,
-    })
-}
-
-/// A record's line and its fields, or why the line is not a record.
-type Record = (u64, Result<Map<String, Value>, String>);
-
-/// Every record of a file, with its line; lines that are not records come
-/// back as a reason.
-fn records(path: &Path) -> Vec<Record> {
-    let text = std::fs::read_to_string(path).unwrap();
-    if path.extension().is_some_and(|e| e == "csv") {
-        let mut reader = csv::Reader::from_reader(text.as_bytes());
-        let headers = reader.headers().unwrap().clone();
-        reader
-            .records()
-            .map(|row| {
-                let row = row.unwrap();
-                let line = row.position().unwrap().line();
-                let map = headers
-                    .iter()
-                    .zip(row.iter())
-                    .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
-                    .collect();
-                (line, Ok(map))
-            })
-            .collect()
-    } else {
-        text.lines()
-            .enumerate()
-            .filter(|(_, line)| !line.trim().is_empty())
-            .map(|(i, line)| match serde_json::from_str::<Value>(line) {
-                Ok(Value::Object(map)) => (i as u64 + 1, Ok(map)),
-                _ => (i as u64 + 1, Err("not a record".to_owned())),
-            })
-            .collect()
-    }
-}
-
-fn getter(map: &Map<String, Value>) -> impl Fn(&str) -> Option<String> + '_ {
-    move |name| match map.get(name) {
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-        Some(Value::Number(n)) if name == "id" || name == "ticket" || name == "score" => {
-            Some(n.to_string())
-        }
-        _ => None,
-    }
-}
+use serde_json::Value;
 
 fn feed(aggregator: &mut Aggregator, dir: &Path, file: &str, kind: RecordKind) {
-    for (line, record) in records(&dir.join(file)) {
-        let result = record.and_then(|map| {
-            let field = getter(&map);
-            match kind {
-                RecordKind::Surveys => {
-                    response(&field).map(|r| aggregator.add_response(&r).unwrap())
+    let path = dir.join(file);
+    let format = InputFormat::from_path(&path).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let input = std::fs::File::open(&path).unwrap();
+    match kind {
+        RecordKind::Surveys => {
+            for item in SurveyReader::new(input, format, &name, Scales::default()).unwrap() {
+                match item.unwrap() {
+                    Item::Record(r) => {
+                        aggregator.add_response(&r).unwrap();
+                    }
+                    Item::Rejected(r) => aggregator.add_rejection(kind, r),
                 }
-                RecordKind::Events => event(&field).map(|e| aggregator.add_event(&e).unwrap()),
             }
-        });
-        if let Err(reason) = result {
-            let file = Path::new(file)
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            aggregator.add_rejection(kind, Rejection { file, line, reason });
+        }
+        RecordKind::Events => {
+            for item in EventReader::new(input, format, &name).unwrap() {
+                match item.unwrap() {
+                    Item::Record(e) => {
+                        aggregator.add_event(&e).unwrap();
+                    }
+                    Item::Rejected(r) => aggregator.add_rejection(kind, r),
+                }
+            }
         }
     }
 }

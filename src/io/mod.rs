@@ -1,0 +1,261 @@
+//! Streaming readers of the contract's CSV and JSON Lines inputs over any
+//! [`std::io::Read`] (CONTRACT section 1). Feature `io`.
+//!
+//! Each record is validated into the library's types or comes back as a
+//! [`Rejection`] with its line and a reason naming the field and the value;
+//! problems with the file itself (unreadable, invalid UTF-8 in CSV, a
+//! header without a required column) are an [`Error`].
+//!
+//! ```
+//! use cxmetrics::io::{InputFormat, Item, SurveyReader};
+//! use cxmetrics::Scales;
+//! let csv = "id,metric,score,at\nr1,nps,9,2026-03-02T09:00:00Z\nr2,nps,11,2026-03-02T09:00:00Z\n";
+//! let mut reader = SurveyReader::new(csv.as_bytes(), InputFormat::Csv, "surveys.csv", Scales::default())?;
+//! assert!(matches!(reader.next(), Some(Ok(Item::Record(_)))));
+//! match reader.next() {
+//!     Some(Ok(Item::Rejected(r))) => assert_eq!((r.line, r.reason.as_str()), (3, "score 11 out of range 0..=10 for nps")),
+//!     other => panic!("{other:?}"),
+//! }
+//! assert!(reader.next().is_none());
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+
+mod fields;
+mod rows;
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+use std::str::FromStr;
+
+use rows::{CsvRows, JsonRows, Row};
+
+use crate::error::{Error, ErrorKind};
+use crate::report::Rejection;
+use crate::survey::{Scales, SurveyResponse};
+use crate::ticket::TicketEvent;
+
+/// The two input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputFormat {
+    /// CSV with a header row (RFC 4180 quoting, UTF-8).
+    Csv,
+    /// JSON Lines: one JSON object a line.
+    JsonLines,
+}
+
+impl InputFormat {
+    /// The format of a file by its extension, case-insensitively: `.csv`,
+    /// `.jsonl` or `.ndjson`; `None` for any other.
+    pub fn from_path(path: &Path) -> Option<InputFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "csv" => Some(InputFormat::Csv),
+            "jsonl" | "ndjson" => Some(InputFormat::JsonLines),
+            _ => None,
+        }
+    }
+}
+
+impl FromStr for InputFormat {
+    type Err = Error;
+    /// `csv` or `jsonl`.
+    fn from_str(text: &str) -> Result<Self, Error> {
+        match text {
+            "csv" => Ok(InputFormat::Csv),
+            "jsonl" => Ok(InputFormat::JsonLines),
+            _ => ErrorKind::File {
+                file: text.to_owned(),
+                problem: "unknown input format: expected csv or jsonl".to_owned(),
+            }
+            .err(),
+        }
+    }
+}
+
+impl fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            InputFormat::Csv => "csv",
+            InputFormat::JsonLines => "jsonl",
+        })
+    }
+}
+
+/// One record of an input: valid, or rejected with its line and reason.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item<T> {
+    /// A valid record.
+    Record(T),
+    /// An invalid record.
+    Rejected(Rejection),
+}
+
+enum Rows<R: Read> {
+    Csv(CsvRows<R>),
+    Json(JsonRows<R>),
+}
+
+impl<R: Read> Rows<R> {
+    fn new(input: R, format: InputFormat, file: &str, required: &[&str]) -> Result<Self, Error> {
+        Ok(match format {
+            InputFormat::Csv => Rows::Csv(CsvRows::new(input, file, required)?),
+            InputFormat::JsonLines => Rows::Json(JsonRows::new(input, file)?),
+        })
+    }
+
+    /// The next row, validated by `validate`.
+    fn next_item<T>(
+        &mut self,
+        file: &str,
+        validate: impl Fn(&Row<'_>) -> Result<T, String>,
+    ) -> Option<Result<Item<T>, Error>> {
+        let next = match self {
+            Rows::Csv(rows) => rows.next_row(),
+            Rows::Json(rows) => rows.next_row(),
+        };
+        let (line, row) = match next {
+            Err(error) => return Some(Err(error)),
+            Ok(None) => return None,
+            Ok(Some(row)) => row,
+        };
+        let item = match validate(&row) {
+            Ok(record) => Item::Record(record),
+            Err(reason) => Item::Rejected(Rejection {
+                file: file.to_owned(),
+                line,
+                reason,
+            }),
+        };
+        Some(Ok(item))
+    }
+
+    fn bytes_read(&self) -> u64 {
+        match self {
+            Rows::Csv(rows) => rows.bytes_read(),
+            Rows::Json(rows) => rows.bytes_read(),
+        }
+    }
+}
+
+fn validated<T>(
+    row: &Row<'_>,
+    f: impl Fn(&dyn FieldsDyn) -> Result<T, String>,
+) -> Result<T, String> {
+    match row {
+        Row::Csv(csv) => f(csv),
+        Row::Json(json) => f(*json),
+        Row::Rejected(reason) => Err(reason.clone()),
+    }
+}
+
+/// Object-safe access to fields, for [`validated`].
+trait FieldsDyn {
+    fn survey(&self, scales: Scales) -> Result<SurveyResponse, String>;
+    fn event(&self) -> Result<TicketEvent, String>;
+}
+
+impl<F: fields::Fields> FieldsDyn for F {
+    fn survey(&self, scales: Scales) -> Result<SurveyResponse, String> {
+        fields::survey(self, scales)
+    }
+    fn event(&self) -> Result<TicketEvent, String> {
+        fields::event(self)
+    }
+}
+
+/// Reads survey responses (CONTRACT section 1.1) from CSV or JSON Lines.
+///
+/// An iterator of `Result<Item<SurveyResponse>, Error>`: an `Err` is a
+/// problem with the file (it cannot be read, or a CSV file holds invalid
+/// UTF-8), after which the file should not be read further.
+pub struct SurveyReader<R: Read> {
+    rows: Rows<R>,
+    file: String,
+    scales: Scales,
+}
+
+impl<R: Read> SurveyReader<R> {
+    /// A reader of `input`, named `file` in rejections; a CSV header is
+    /// read and checked at once.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::File`]: unreadable, or a CSV header without `id`,
+    /// `metric`, `score` or `at`, or with a column twice.
+    pub fn new(input: R, format: InputFormat, file: &str, scales: Scales) -> Result<Self, Error> {
+        Ok(SurveyReader {
+            rows: Rows::new(input, format, file, &["id", "metric", "score", "at"])?,
+            file: file.to_owned(),
+            scales,
+        })
+    }
+
+    /// Bytes of the input read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.rows.bytes_read()
+    }
+}
+
+impl<R: Read> Iterator for SurveyReader<R> {
+    type Item = Result<Item<SurveyResponse>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let scales = self.scales;
+        self.rows.next_item(&self.file, |row| {
+            validated(row, |fields| fields.survey(scales))
+        })
+    }
+}
+
+/// Reads ticket events (CONTRACT section 1.2) from CSV or JSON Lines.
+///
+/// ```
+/// use cxmetrics::io::{EventReader, InputFormat, Item};
+/// let jsonl = r#"{"id":7,"ticket":"T","at":"2026-03-02T09:00:00Z","kind":"created","agent":17}
+/// {"id":"e2","ticket":"T","at":"2026-03-02T09:05:00Z","kind":"agent_reply"}
+/// ["not", "a", "record"]
+/// "#;
+/// let items: Vec<_> = EventReader::new(jsonl.as_bytes(), InputFormat::JsonLines, "events.jsonl")?.collect::<Result<_, _>>()?;
+/// // `agent` is not used by `created`: its type does not matter.
+/// assert!(matches!(&items[0], Item::Record(e) if e.id().as_str() == "7"));
+/// assert!(matches!(&items[1], Item::Rejected(r) if r.reason == "agent_reply needs an agent"));
+/// assert!(matches!(&items[2], Item::Rejected(r) if r.line == 3));
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub struct EventReader<R: Read> {
+    rows: Rows<R>,
+    file: String,
+}
+
+impl<R: Read> EventReader<R> {
+    /// A reader of `input`, named `file` in rejections.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::File`]: unreadable, or a CSV header without `id`,
+    /// `ticket`, `at` or `kind`, or with a column twice.
+    pub fn new(input: R, format: InputFormat, file: &str) -> Result<Self, Error> {
+        Ok(EventReader {
+            rows: Rows::new(input, format, file, &["id", "ticket", "at", "kind"])?,
+            file: file.to_owned(),
+        })
+    }
+
+    /// Bytes of the input read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.rows.bytes_read()
+    }
+}
+
+impl<R: Read> Iterator for EventReader<R> {
+    type Item = Result<Item<TicketEvent>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.rows
+            .next_item(&self.file, |row| validated(row, |fields| fields.event()))
+    }
+}
+
+#[cfg(test)]
+mod tests;
