@@ -81,12 +81,14 @@ pub(crate) fn event(fields: &impl Fields) -> Result<TicketEvent, String> {
     let ticket = TicketId::new(required(fields, "ticket", true)?).map_err(text_error)?;
     let at = parse_timestamp(required(fields, "at", false)?).map_err(text_error)?;
     let kind = required(fields, "kind", false)?;
-    let uses = |field: &str| match (kind, field) {
-        ("created", "channel" | "team") => true,
-        ("assigned", "agent" | "team") => true,
-        ("agent_reply" | "handling_started" | "handling_ended", "agent") => true,
-        ("status", "status") => true,
-        _ => false,
+    let uses = |field: &str| {
+        matches!(
+            (kind, field),
+            ("created", "channel" | "team")
+                | ("assigned", "agent" | "team")
+                | ("agent_reply" | "handling_started" | "handling_ended", "agent")
+                | ("status", "status")
+        )
     };
     let used = |field: &str| {
         if uses(field) {
