@@ -86,7 +86,10 @@ pub(crate) fn event(fields: &impl Fields) -> Result<TicketEvent, String> {
             (kind, field),
             ("created", "channel" | "team")
                 | ("assigned", "agent" | "team")
-                | ("agent_reply" | "handling_started" | "handling_ended", "agent")
+                | (
+                    "agent_reply" | "handling_started" | "handling_ended",
+                    "agent"
+                )
                 | ("status", "status")
         )
     };

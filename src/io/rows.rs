@@ -158,7 +158,12 @@ impl<R: Read> CsvRows<R> {
             .map_err(|e| file_error(&self.file, e.to_string()))?;
         if more {
             // Drop the CR of a CRLF line end.
-            if let Some(last) = self.record.iter().next_back().filter(|f| f.ends_with(b"\r")) {
+            if let Some(last) = self
+                .record
+                .iter()
+                .next_back()
+                .filter(|f| f.ends_with(b"\r"))
+            {
                 let trimmed = last[..last.len() - 1].to_vec();
                 let mut fields: Vec<Vec<u8>> = self.record.iter().map(<[u8]>::to_vec).collect();
                 let position = self.record.position().cloned();

@@ -1,0 +1,121 @@
+//! `cxmetrics`: the contract's command line (CONTRACT sections 4 and 5).
+//! It only parses arguments and files and calls the library.
+
+mod args;
+mod input;
+mod output;
+
+use std::fs;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+use cxmetrics::Aggregator;
+
+use args::{Cli, Command, Format, IngestArgs, MergeArgs, ReportArgs};
+
+/// A failure: its message goes to standard error, and the exit status is 2.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Report(args) => report(args),
+        Command::Ingest(args) => ingest(args),
+        Command::Merge(args) => merge(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(message)) => {
+            eprintln!("cxmetrics: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_state(path: &Path) -> Result<Aggregator, Failure> {
+    let bytes = fs::read(path).map_err(|e| {
+        Failure(format!(
+            "{}: {}",
+            path.display(),
+            e.to_string().to_lowercase()
+        ))
+    })?;
+    Aggregator::from_bytes(&bytes).map_err(|e| Failure(format!("{}: {e}", path.display())))
+}
+
+fn save_state(aggregator: &Aggregator, path: &Path) -> Result<(), Failure> {
+    fs::write(path, aggregator.to_bytes()).map_err(|e| {
+        Failure(format!(
+            "{}: {}",
+            path.display(),
+            e.to_string().to_lowercase()
+        ))
+    })
+}
+
+fn aggregate(input: &args::InputArgs, group: &args::GroupArgs) -> Result<Aggregator, Failure> {
+    let options = group.options().map_err(Failure)?;
+    let scales = options.survey_scales();
+    let mut aggregator = Aggregator::new(options);
+    input::read_inputs(&mut aggregator, input, scales)?;
+    Ok(aggregator)
+}
+
+fn report(args: ReportArgs) -> Result<(), Failure> {
+    args.check().map_err(Failure)?;
+    let aggregator = match &args.state {
+        Some(state) => load_state(state)?,
+        None => aggregate(&args.input, &args.group)?,
+    };
+    let report = aggregator.report();
+    let format = args.format.unwrap_or(
+        if args.output.is_none() && std::io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Json
+        },
+    );
+    let mut buffer = Vec::new();
+    let written = match format {
+        Format::Json => output::json(&report, &mut buffer),
+        Format::Csv => output::csv(&report, &mut buffer),
+        Format::Table => output::table(&report, &mut buffer),
+    };
+    written.map_err(|e| Failure(format!("writing the report: {e}")))?;
+    match &args.output {
+        Some(path) => fs::write(path, &buffer).map_err(|e| {
+            Failure(format!(
+                "{}: {}",
+                path.display(),
+                e.to_string().to_lowercase()
+            ))
+        }),
+        None => std::io::stdout()
+            .lock()
+            .write_all(&buffer)
+            .map_err(|e| Failure(format!("writing the report: {e}"))),
+    }
+}
+
+fn ingest(args: IngestArgs) -> Result<(), Failure> {
+    let aggregator = aggregate(&args.input, &args.group)?;
+    save_state(&aggregator, &args.output)
+}
+
+fn merge(args: MergeArgs) -> Result<(), Failure> {
+    let mut states = args.states.iter();
+    let first = states
+        .next()
+        .ok_or_else(|| Failure("merge needs at least one state".into()))?;
+    let mut merged = load_state(first)?;
+    for path in states {
+        let state = load_state(path)?;
+        merged
+            .merge(&state)
+            .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+    }
+    save_state(&merged, &args.output)
+}

@@ -1,0 +1,297 @@
+//! The `cxmetrics` binary end to end: the contract examples, saved states,
+//! and the error cases with their exit statuses.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn cxmetrics(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cxmetrics"))
+        .args(args)
+        .current_dir("tests/data")
+        .output()
+        .expect("the binary runs")
+}
+
+fn json(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON on stdout")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Numbers to 1e-6 relative, p50/p90 to 1%, rejection reasons free.
+fn same(expected: &Value, actual: &Value, path: &str) {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (key, value) in e {
+                match a.get(key) {
+                    None => assert!(value.is_null(), "{path}.{key} missing"),
+                    Some(_) if key == "reason" => {}
+                    Some(got) if (key == "p50" || key == "p90") && value.is_number() => {
+                        let (x, y) = (value.as_f64().unwrap(), got.as_f64().unwrap());
+                        assert!(
+                            (x - y).abs() <= 0.01 * x.abs() + 1e-6,
+                            "{path}.{key}: {x} vs {y}"
+                        );
+                    }
+                    Some(got) => same(value, got, &format!("{path}.{key}")),
+                }
+            }
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            assert_eq!(e.len(), a.len(), "{path}");
+            for (i, (x, y)) in e.iter().zip(a).enumerate() {
+                same(x, y, &format!("{path}[{i}]"));
+            }
+        }
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!(
+                (x - y).abs() <= 1e-6 * x.abs().max(1.0),
+                "{path}: {x} vs {y}"
+            );
+        }
+        _ => assert_eq!(expected, actual, "{path}"),
+    }
+}
+
+fn expected(path: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(Path::new("tests/data").join(path)).unwrap())
+        .unwrap()
+}
+
+/// Every example of `tests/data/README.md` whose options this build has.
+#[test]
+fn contract_examples() {
+    let readme = std::fs::read_to_string("tests/data/README.md").unwrap();
+    let mut checked = 0;
+    for line in readme.lines() {
+        let Some(rest) = line.strip_prefix("| `") else {
+            continue;
+        };
+        let Some((report, command)) = rest.split_once("` | `cxmetrics report ") else {
+            continue;
+        };
+        let command = command.trim_end_matches("` |");
+        if ["--calendar", "--sla", "--targets", "--staffing"]
+            .iter()
+            .any(|o| command.contains(o))
+        {
+            continue;
+        }
+        let mut args = vec!["report", "--format", "json"];
+        args.extend(command.split_whitespace());
+        same(&expected(report), &json(&cxmetrics(&args)), report);
+        checked += 1;
+    }
+    assert_eq!(checked, 8);
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cxmetrics-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn ingest_merge_and_report_from_state() {
+    let (a, b, merged) = (temp("a.state"), temp("b.state"), temp("merged.state"));
+    let (a, b, merged) = (
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        merged.to_str().unwrap(),
+    );
+    // The same options in both parts; the dirty example split by kind.
+    let opts = ["--group-by", "agent"];
+    let run = |args: &[&str]| {
+        let out = cxmetrics(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    };
+    run(&[
+        &["ingest", "--surveys", "dirty/surveys.csv", "--output", a][..],
+        &opts[..],
+    ]
+    .concat());
+    run(&[
+        &["ingest", "--events", "dirty/events.jsonl", "--output", b][..],
+        &opts[..],
+    ]
+    .concat());
+    run(&["merge", a, b, "--output", merged]);
+    let from_state = json(&cxmetrics(&[
+        "report", "--state", merged, "--format", "json",
+    ]));
+    let one_pass = json(&cxmetrics(
+        &[
+            &[
+                "report",
+                "--surveys",
+                "dirty/surveys.csv",
+                "--events",
+                "dirty/events.jsonl",
+                "--format",
+                "json",
+            ][..],
+            &opts[..],
+        ]
+        .concat(),
+    ));
+    assert_eq!(from_state, one_pass);
+    // Different options: exit 2, naming the file and the difference.
+    let other = temp("other.state");
+    run(&[
+        "ingest",
+        "--surveys",
+        "dirty/surveys.csv",
+        "--output",
+        other.to_str().unwrap(),
+    ]);
+    let out = cxmetrics(&["merge", a, other.to_str().unwrap(), "--output", merged]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("states made with different options: group by"),
+        "{}",
+        stderr(&out)
+    );
+    // A corrupt or foreign state: exit 2.
+    std::fs::write(merged, b"CXMSTATE\x01\x00garbage").unwrap();
+    let out = cxmetrics(&["report", "--state", merged]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("corrupt state"), "{}", stderr(&out));
+    std::fs::write(merged, b"{\"not\": \"a state\"}").unwrap();
+    assert!(stderr(&cxmetrics(&["report", "--state", merged])).contains("not a cxmetrics state"));
+    // --state takes no inputs.
+    assert_eq!(
+        cxmetrics(&["report", "--state", a, "--surveys", "dirty/surveys.csv"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn errors_and_exit_statuses() {
+    let code = |args: &[&str]| cxmetrics(args).status.code();
+    // Strict: the first rejected record, FILE:LINE: reason.
+    let out = cxmetrics(&["report", "--surveys", "dirty/surveys.csv", "--strict"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim(),
+        "cxmetrics: surveys.csv:3: score 11 out of range 0..=10 for nps"
+    );
+    // Lenient: reported and counted.
+    let report = json(&cxmetrics(&["report", "--surveys", "dirty/surveys.csv"]));
+    assert_eq!(report["input"]["surveys"]["rejected"], 9);
+    // Unreadable file, unknown format, missing column, invalid UTF-8, bad options.
+    assert!(
+        stderr(&cxmetrics(&["report", "--surveys", "nope.csv"])).contains("nope.csv: no such file")
+    );
+    assert_eq!(code(&["report", "--surveys", "README.md"]), Some(2));
+    let bad = temp("bad.csv");
+    std::fs::write(&bad, "id,metric,score\nr1,nps,9\n").unwrap();
+    let out = cxmetrics(&["report", "--surveys", bad.to_str().unwrap()]);
+    assert_eq!(
+        (out.status.code(), stderr(&out).trim()),
+        (
+            Some(2),
+            "cxmetrics: bad.csv: the header has no column \"at\""
+        )
+    );
+    std::fs::write(
+        &bad,
+        b"id,metric,score,at\nr1,nps,9,2026-03-02T09:00:00Z\nr\xff,nps,9,2026-03-02T09:00:00Z\n",
+    )
+    .unwrap();
+    let out = cxmetrics(&["report", "--surveys", bad.to_str().unwrap()]);
+    assert_eq!(
+        (out.status.code(), stderr(&out).trim()),
+        (Some(2), "cxmetrics: bad.csv: invalid UTF-8 on line 3")
+    );
+    assert_eq!(code(&["report", "--group-by", "agent,agent"]), Some(2));
+    assert_eq!(code(&["report", "--group-by", "region"]), Some(2));
+    assert_eq!(code(&["report", "--tz", "Mars/Olympus"]), Some(2));
+    assert_eq!(
+        code(&["report", "--as-of", "2026-03-02 09:00:00Z"]),
+        Some(2)
+    );
+    assert_eq!(code(&["report", "--csat-scale", "5-1"]), Some(2));
+    assert_eq!(
+        code(&["ingest", "--surveys", "dirty/surveys.csv"]),
+        Some(2),
+        "ingest needs --output"
+    );
+    // No input at all: as_of null, no groups.
+    let empty = json(&cxmetrics(&["report"]));
+    assert_eq!(
+        (empty["as_of"].clone(), empty["groups"].clone()),
+        (Value::Null, Value::Array(vec![]))
+    );
+}
+
+#[test]
+fn standard_input_and_other_formats() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cxmetrics"))
+        .args([
+            "report",
+            "--surveys",
+            "-",
+            "--input-format",
+            "csv",
+            "--format",
+            "csv",
+            "--group-by",
+            "channel",
+        ])
+        .current_dir("tests/data")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read("tests/data/surveys-basic/surveys.csv").unwrap())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("channel,nps_responses,nps_promoters"));
+    assert_eq!(lines.count(), 3, "one row per channel");
+    // `-` without --input-format: exit 2.
+    assert_eq!(
+        cxmetrics(&["report", "--surveys", "-"]).status.code(),
+        Some(2)
+    );
+    // The table names the figures.
+    let table = cxmetrics(&[
+        "report",
+        "--events",
+        "tickets-edge/events.jsonl",
+        "--group-by",
+        "agent",
+        "--format",
+        "table",
+    ]);
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(table.contains("tickets: 6 valid, 2 invalid"), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("ben") && l.contains("11m 45s")),
+        "{table}"
+    );
+}
