@@ -35,7 +35,10 @@ impl Progress {
 
     fn tick(&mut self, file: &str, bytes: u64) {
         self.records += 1;
-        if !self.enabled || !self.records.is_multiple_of(65_536) || self.shown.elapsed().as_millis() < 500 {
+        if !self.enabled
+            || !self.records.is_multiple_of(65_536)
+            || self.shown.elapsed().as_millis() < 500
+        {
             return;
         }
         self.shown = Instant::now();
