@@ -139,7 +139,7 @@ fn lifecycle(rng: &mut Rng, agents: &[Agent], created: i64) -> (Vec<Event>, usiz
         channel,
         team: agent.team,
         topic: if rng.chance(0.6) {
-            *rng.pick(&TOPICS)
+            TOPICS[rng.below(TOPICS.len() as u64) as usize]
         } else {
             ""
         },
