@@ -19,21 +19,70 @@ pub(crate) enum Field<'a> {
     Other(&'static str),
 }
 
-/// Access to a record's fields by name.
-pub(crate) trait Fields {
-    fn field(&self, name: &str) -> Field<'_>;
+/// The fields a record may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Key {
+    Id,
+    Ticket,
+    Metric,
+    Score,
+    At,
+    Kind,
+    Agent,
+    Status,
+    Channel,
+    Team,
+    Topic,
 }
 
-fn required<'a>(fields: &'a impl Fields, name: &str, integers: bool) -> Result<&'a str, String> {
-    optional(fields, name, integers)?.ok_or_else(|| format!("missing {name}"))
+impl Key {
+    pub(crate) const ALL: [Key; 11] = [
+        Key::Id,
+        Key::Ticket,
+        Key::Metric,
+        Key::Score,
+        Key::At,
+        Key::Kind,
+        Key::Agent,
+        Key::Status,
+        Key::Channel,
+        Key::Team,
+        Key::Topic,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Key::Id => "id",
+            Key::Ticket => "ticket",
+            Key::Metric => "metric",
+            Key::Score => "score",
+            Key::At => "at",
+            Key::Kind => "kind",
+            Key::Agent => "agent",
+            Key::Status => "status",
+            Key::Channel => "channel",
+            Key::Team => "team",
+            Key::Topic => "topic",
+        }
+    }
+}
+
+/// Access to a record's fields.
+pub(crate) trait Fields {
+    fn field(&self, key: Key) -> Field<'_>;
+}
+
+fn required<'a>(fields: &'a impl Fields, key: Key, integers: bool) -> Result<&'a str, String> {
+    optional(fields, key, integers)?.ok_or_else(|| format!("missing {}", key.name()))
 }
 
 fn optional<'a>(
     fields: &'a impl Fields,
-    name: &str,
+    key: Key,
     integers: bool,
 ) -> Result<Option<&'a str>, String> {
-    match fields.field(name) {
+    let name = key.name();
+    match fields.field(key) {
         Field::Absent => Ok(None),
         Field::Text(text) => Ok(Some(text)),
         Field::Integer(text) if integers => Ok(Some(text)),
@@ -48,27 +97,27 @@ fn text_error(error: crate::Error) -> String {
 
 /// Validates a survey response (CONTRACT section 1.1).
 pub(crate) fn survey(fields: &impl Fields, scales: Scales) -> Result<SurveyResponse, String> {
-    let id = ResponseId::new(required(fields, "id", true)?).map_err(text_error)?;
-    let metric: SurveyMetric = required(fields, "metric", false)?
+    let id = ResponseId::new(required(fields, Key::Id, true)?).map_err(text_error)?;
+    let metric: SurveyMetric = required(fields, Key::Metric, false)?
         .parse()
         .map_err(text_error)?;
-    let score =
-        SurveyScore::parse(metric, required(fields, "score", true)?, scales).map_err(text_error)?;
-    let at = parse_timestamp(required(fields, "at", false)?).map_err(text_error)?;
+    let score = SurveyScore::parse(metric, required(fields, Key::Score, true)?, scales)
+        .map_err(text_error)?;
+    let at = parse_timestamp(required(fields, Key::At, false)?).map_err(text_error)?;
     let mut response = SurveyResponse::new(id, score, at);
-    if let Some(agent) = optional(fields, "agent", false)? {
+    if let Some(agent) = optional(fields, Key::Agent, false)? {
         response = response.with_agent(agent);
     }
-    if let Some(channel) = optional(fields, "channel", false)? {
+    if let Some(channel) = optional(fields, Key::Channel, false)? {
         response = response.with_channel(channel);
     }
-    if let Some(team) = optional(fields, "team", false)? {
+    if let Some(team) = optional(fields, Key::Team, false)? {
         response = response.with_team(team);
     }
-    if let Some(topic) = optional(fields, "topic", false)? {
+    if let Some(topic) = optional(fields, Key::Topic, false)? {
         response = response.with_topic(topic);
     }
-    if let Some(ticket) = optional(fields, "ticket", true)? {
+    if let Some(ticket) = optional(fields, Key::Ticket, true)? {
         response = response.with_ticket(TicketId::new(ticket).map_err(text_error)?);
     }
     Ok(response)
@@ -77,38 +126,36 @@ pub(crate) fn survey(fields: &impl Fields, scales: Scales) -> Result<SurveyRespo
 /// Validates a ticket event (CONTRACT section 1.2): only the fields its
 /// kind uses are looked at.
 pub(crate) fn event(fields: &impl Fields) -> Result<TicketEvent, String> {
-    let id = EventId::new(required(fields, "id", true)?).map_err(text_error)?;
-    let ticket = TicketId::new(required(fields, "ticket", true)?).map_err(text_error)?;
-    let at = parse_timestamp(required(fields, "at", false)?).map_err(text_error)?;
-    let kind = required(fields, "kind", false)?;
-    let uses = |field: &str| {
+    let id = EventId::new(required(fields, Key::Id, true)?).map_err(text_error)?;
+    let ticket = TicketId::new(required(fields, Key::Ticket, true)?).map_err(text_error)?;
+    let at = parse_timestamp(required(fields, Key::At, false)?).map_err(text_error)?;
+    let kind = required(fields, Key::Kind, false)?;
+    let uses = |key: Key| {
         matches!(
-            (kind, field),
-            ("created", "channel" | "team")
-                | ("assigned", "agent" | "team")
+            (kind, key),
+            ("created", Key::Channel | Key::Team)
+                | ("assigned", Key::Agent | Key::Team)
                 | (
                     "agent_reply" | "handling_started" | "handling_ended",
-                    "agent"
+                    Key::Agent
                 )
-                | ("status", "status")
+                | ("status", Key::Status)
         )
     };
-    let used = |field: &str| {
-        if uses(field) {
-            optional(fields, field, false)
+    let used = |key: Key| {
+        if uses(key) {
+            optional(fields, key, false)
         } else {
             Ok(None)
         }
     };
-    let (agent, status, channel, team) = (
-        used("agent")?,
-        used("status")?,
-        used("channel")?,
-        used("team")?,
-    );
+    let agent = used(Key::Agent)?;
+    let status = used(Key::Status)?;
+    let channel = used(Key::Channel)?;
+    let team = used(Key::Team)?;
     let kind = EventKind::from_fields(kind, agent, status, channel, team).map_err(text_error)?;
     let event = TicketEvent::new(id, ticket, at, kind);
-    Ok(match optional(fields, "topic", false)? {
+    Ok(match optional(fields, Key::Topic, false)? {
         Some(topic) => event.with_topic(Name::new(topic).map_err(text_error)?),
         None => event,
     })

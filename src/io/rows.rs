@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::fields::{Field, Fields};
+use super::fields::{Field, Fields, Key};
 use crate::error::{Error, ErrorKind};
 
 /// Skips one leading UTF-8 byte-order mark.
@@ -75,7 +75,8 @@ pub(crate) struct CsvRows<R: Read> {
     /// The line where the last record read starts.
     start_line: u64,
     file: String,
-    columns: HashMap<String, usize>,
+    /// The column of each [`Key`], if the header has it.
+    columns: [Option<usize>; Key::ALL.len()],
     width: usize,
     record: csv::ByteRecord,
     text: csv::StringRecord,
@@ -83,13 +84,13 @@ pub(crate) struct CsvRows<R: Read> {
 
 /// A CSV record with its header's column positions.
 pub(crate) struct CsvRow<'a> {
-    columns: &'a HashMap<String, usize>,
+    columns: &'a [Option<usize>; Key::ALL.len()],
     record: &'a csv::StringRecord,
 }
 
 impl Fields for CsvRow<'_> {
-    fn field(&self, name: &str) -> Field<'_> {
-        match self.columns.get(name).and_then(|&i| self.record.get(i)) {
+    fn field(&self, key: Key) -> Field<'_> {
+        match self.columns[key as usize].and_then(|i| self.record.get(i)) {
             None | Some("") => Field::Absent,
             Some(text) => Field::Text(text),
         }
@@ -119,7 +120,7 @@ impl<R: Read> CsvRows<R> {
             lines_before: 0,
             start_line: 0,
             file: file.to_owned(),
-            columns: HashMap::new(),
+            columns: [None; Key::ALL.len()],
             width: 0,
             record: csv::ByteRecord::new(),
             text: csv::StringRecord::new(),
@@ -133,21 +134,25 @@ impl<R: Read> CsvRows<R> {
                 break rows.utf8()?;
             }
         };
+        let mut seen = HashMap::new();
         for (i, name) in header.iter().enumerate() {
-            if rows.columns.insert(name.to_owned(), i).is_some() {
+            if seen.insert(name, i).is_some() {
                 return Err(file_error(
                     file,
                     format!("the header repeats column {name:?}"),
                 ));
             }
         }
-        rows.width = header.len();
-        if let Some(missing) = required.iter().find(|c| !rows.columns.contains_key(**c)) {
+        if let Some(missing) = required.iter().find(|c| !seen.contains_key(**c)) {
             return Err(file_error(
                 file,
                 format!("the header has no column {missing:?}"),
             ));
         }
+        for key in Key::ALL {
+            rows.columns[key as usize] = seen.get(key.name()).copied();
+        }
+        rows.width = header.len();
         Ok(rows)
     }
 
@@ -203,9 +208,20 @@ impl<R: Read> CsvRows<R> {
         self.record.len() == 1 && is_blank(&self.record[0])
     }
 
-    fn utf8(&self) -> Result<csv::StringRecord, Error> {
-        csv::StringRecord::from_byte_record(self.record.clone())
-            .map_err(|_| file_error(&self.file, format!("invalid UTF-8 on line {}", self.line())))
+    /// The record as text; it moves out of `self.record`, whose buffers
+    /// come back when it is read into next.
+    fn utf8(&mut self) -> Result<csv::StringRecord, Error> {
+        let record = std::mem::take(&mut self.record);
+        match csv::StringRecord::from_byte_record(record) {
+            Ok(text) => Ok(text),
+            Err(e) => {
+                self.record = e.into_byte_record();
+                Err(file_error(
+                    &self.file,
+                    format!("invalid UTF-8 on line {}", self.line()),
+                ))
+            }
+        }
     }
 
     /// The next record with its line, or `None` at the end.
@@ -223,7 +239,11 @@ impl<R: Read> CsvRows<R> {
             }
         }
         let line = self.line();
+        // Give the last record's buffers back to the byte record, then
+        // move the new one into text.
+        let previous = std::mem::take(&mut self.text);
         self.text = self.utf8()?;
+        self.record = previous.into_byte_record();
         if self.text.len() != self.width {
             let reason = format!(
                 "{} fields where the header has {}",
@@ -337,7 +357,8 @@ impl<'de> Deserialize<'de> for JsonRow {
 }
 
 impl Fields for JsonRow {
-    fn field(&self, name: &str) -> Field<'_> {
+    fn field(&self, key: Key) -> Field<'_> {
+        let name = key.name();
         match self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v) {
             None | Some(JsonValue::Absent) => Field::Absent,
             Some(JsonValue::Text(text)) => Field::Text(text),
