@@ -244,7 +244,12 @@ fn merge_tree(mut parts: Vec<Aggregator>, choices: &[prop::sample::Index]) -> Ag
         let i = choices.get(step).map_or(0, |c| c.index(parts.len() - 1));
         step += 1;
         let right = parts.remove(i + 1);
-        parts[i].merge(&right).unwrap();
+        // By reference or by value: the same result.
+        if step % 2 == 0 {
+            parts[i].merge(&right).unwrap();
+        } else {
+            parts[i].absorb(right).unwrap();
+        }
     }
     parts.pop().unwrap()
 }
@@ -280,6 +285,23 @@ proptest! {
         prop_assert_eq!(&actual["input"], &expected["input"]);
         prop_assert_eq!(&actual["groups"], &expected["groups"]);
         prop_assert_eq!(actual, expected);
+    }
+
+    /// Surveys in one state, events in another (as the command line reads
+    /// them on two threads): absorbing moves the events over, and the
+    /// result is one pass's.
+    #[test]
+    fn absorbing_a_state_of_events_equals_one_pass(records in input(), variant in 0..4u8) {
+        let mut whole = Aggregator::new(options(variant));
+        feed(&mut whole, &records);
+        let is_event = |r: &&Record| matches!(r, Record::Event(_) | Record::Rejected(RecordKind::Events, _));
+        let surveys: Vec<Record> = records.iter().filter(|r| !is_event(r)).cloned().collect();
+        let events: Vec<Record> = records.iter().filter(is_event).cloned().collect();
+        let (mut a, mut b) = (Aggregator::new(options(variant)), Aggregator::new(options(variant)));
+        feed_batched(&mut a, &surveys);
+        feed_batched(&mut b, &events);
+        a.absorb(b).unwrap();
+        prop_assert_eq!(report(&a), report(&whole));
     }
 
     #[test]

@@ -653,6 +653,50 @@ impl Aggregator {
         Ok(())
     }
 
+    /// As [`merge`](Self::merge), taking `other` by value: when this state
+    /// holds no ticket event, `other`'s events, tickets and event ids move
+    /// over instead of being inserted one by one. Combining a state of
+    /// survey files with one of event files, built on two threads, costs
+    /// little this way.
+    ///
+    /// # Errors
+    ///
+    /// As [`merge`](Self::merge).
+    pub fn absorb(&mut self, mut other: Aggregator) -> Result<(), Error> {
+        let no_events = self.state.event_ids.len() == 0 && self.state.event_input.rows == 0;
+        if no_events
+            && self.state.options == other.state.options
+            && !self.state.folded.any()
+            && !other.state.folded.any()
+        {
+            let names: Vec<u32> = std::iter::once(0)
+                .chain(
+                    other
+                        .state
+                        .names
+                        .iter()
+                        .map(|n| self.state.names.intern(n).0 + 1),
+                )
+                .collect();
+            let remap = |sym: u32| names[sym as usize];
+            let mut events = std::mem::take(&mut other.state.events);
+            for e in &mut events {
+                (e.agent, e.team, e.channel, e.topic) = (
+                    remap(e.agent),
+                    remap(e.team),
+                    remap(e.channel),
+                    remap(e.topic),
+                );
+            }
+            self.state.events = events;
+            self.state.tickets = std::mem::take(&mut other.state.tickets);
+            self.state.event_ids = std::mem::take(&mut other.state.event_ids);
+            self.state.event_input = std::mem::take(&mut other.state.event_input);
+        }
+        // What is left of `other` (all of it, or its surveys) merges as usual.
+        self.merge(&other)
+    }
+
     /// The report's instant: the fixed one, else the latest accepted
     /// instant; `None` without input.
     pub fn as_of(&self) -> Option<DateTime<Utc>> {

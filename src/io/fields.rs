@@ -72,15 +72,11 @@ pub(crate) trait Fields {
     fn field(&self, key: Key) -> Field<'_>;
 }
 
-fn required<'a>(fields: &'a impl Fields, key: Key, integers: bool) -> Result<&'a str, String> {
+fn required(fields: &impl Fields, key: Key, integers: bool) -> Result<&str, String> {
     optional(fields, key, integers)?.ok_or_else(|| format!("missing {}", key.name()))
 }
 
-fn optional<'a>(
-    fields: &'a impl Fields,
-    key: Key,
-    integers: bool,
-) -> Result<Option<&'a str>, String> {
+fn optional(fields: &impl Fields, key: Key, integers: bool) -> Result<Option<&str>, String> {
     let name = key.name();
     match fields.field(key) {
         Field::Absent => Ok(None),

@@ -5,8 +5,10 @@ use std::io::{IsTerminal, Read};
 use std::path::Path;
 use std::time::Instant;
 
+use std::sync::Mutex;
+
 use cxmetrics::io::{EventReader, InputFormat, Item, SurveyReader};
-use cxmetrics::{Aggregator, RecordKind, Rejection, Scales};
+use cxmetrics::{AggregateOptions, Aggregator, RecordKind, Rejection};
 
 use crate::args::InputArgs;
 use crate::Failure;
@@ -33,12 +35,8 @@ impl Progress {
         }
     }
 
-    fn tick(&mut self, file: &str, bytes: u64) {
-        self.records += 1;
-        if !self.enabled
-            || !self.records.is_multiple_of(65_536)
-            || self.shown.elapsed().as_millis() < 500
-        {
+    fn show(&mut self, file: &str, bytes: u64) {
+        if !self.enabled || self.shown.elapsed().as_millis() < 500 {
             return;
         }
         self.shown = Instant::now();
@@ -73,7 +71,7 @@ fn name_of(path: &Path) -> String {
 fn open(
     path: &Path,
     format: Option<InputFormat>,
-) -> Result<(Box<dyn Read>, InputFormat, String), Failure> {
+) -> Result<(Box<dyn Read + Send>, InputFormat, String), Failure> {
     let name = name_of(path);
     let format = InputFormat::from_path(path).or(format).ok_or_else(|| {
         Failure(format!(
@@ -81,82 +79,145 @@ fn open(
             path.display()
         ))
     })?;
-    let input: Box<dyn Read> = if path == Path::new("-") {
-        Box::new(std::io::stdin().lock())
+    let input: Box<dyn Read + Send> = if path == Path::new("-") {
+        Box::new(std::io::stdin())
     } else {
-        Box::new(File::open(path).map_err(|e| {
+        let file = File::open(path).map_err(|e| {
             Failure(format!(
                 "{}: {}",
                 path.display(),
                 e.to_string().to_lowercase()
             ))
-        })?)
+        })?;
+        Box::new(file)
     };
     Ok((input, format, name))
 }
 
-/// Reads every input file into `aggregator`: survey files in order, then
-/// event files.
-pub fn read_inputs(
+/// Reads the survey files in order into `aggregator`.
+fn read_surveys(
     aggregator: &mut Aggregator,
     input: &InputArgs,
-    scales: Scales,
+    progress: &Mutex<Progress>,
 ) -> Result<(), Failure> {
-    let mut progress = Progress::new();
-    let reject = |aggregator: &mut Aggregator, kind, rejection: Rejection| {
-        if input.strict {
-            return Err(Failure(format!(
-                "{}:{}: {}",
-                rejection.file, rejection.line, rejection.reason
-            )));
-        }
-        aggregator.add_rejection(kind, rejection);
-        Ok(())
-    };
+    let scales = aggregator.options().survey_scales();
+    let mut batch = Vec::with_capacity(BATCH);
     for path in &input.surveys {
         let (file, format, name) = open(path, input.input_format)?;
         let mut reader =
             SurveyReader::new(file, format, &name, scales).map_err(|e| Failure(e.to_string()))?;
-        let mut batch = Vec::with_capacity(BATCH);
         while let Some(item) = reader.next() {
             match item.map_err(|e| Failure(e.to_string()))? {
                 Item::Record(response) => batch.push(response),
-                Item::Rejected(rejection) => reject(aggregator, RecordKind::Surveys, rejection)?,
+                Item::Rejected(rejection) => {
+                    reject(aggregator, input, RecordKind::Surveys, rejection)?
+                }
             }
             if batch.len() == BATCH {
                 aggregator
                     .add_responses(&batch)
                     .map_err(|e| Failure(e.to_string()))?;
                 batch.clear();
+                tick(progress, &name, reader.bytes_read());
             }
-            progress.tick(&name, reader.bytes_read());
         }
         aggregator
             .add_responses(&batch)
             .map_err(|e| Failure(e.to_string()))?;
+        batch.clear();
     }
+    Ok(())
+}
+
+/// Reads the event files in order into `aggregator`.
+fn read_events(
+    aggregator: &mut Aggregator,
+    input: &InputArgs,
+    progress: &Mutex<Progress>,
+) -> Result<(), Failure> {
+    let mut batch = Vec::with_capacity(BATCH);
     for path in &input.events {
         let (file, format, name) = open(path, input.input_format)?;
         let mut reader =
             EventReader::new(file, format, &name).map_err(|e| Failure(e.to_string()))?;
-        let mut batch = Vec::with_capacity(BATCH);
         while let Some(item) = reader.next() {
             match item.map_err(|e| Failure(e.to_string()))? {
                 Item::Record(event) => batch.push(event),
-                Item::Rejected(rejection) => reject(aggregator, RecordKind::Events, rejection)?,
+                Item::Rejected(rejection) => {
+                    reject(aggregator, input, RecordKind::Events, rejection)?
+                }
             }
             if batch.len() == BATCH {
                 aggregator
                     .add_events(&batch)
                     .map_err(|e| Failure(e.to_string()))?;
                 batch.clear();
+                tick(progress, &name, reader.bytes_read());
             }
-            progress.tick(&name, reader.bytes_read());
         }
         aggregator
             .add_events(&batch)
             .map_err(|e| Failure(e.to_string()))?;
+        batch.clear();
     }
-    progress.done();
     Ok(())
+}
+
+/// Counts a rejected record, or stops with it under `--strict`.
+fn reject(
+    aggregator: &mut Aggregator,
+    input: &InputArgs,
+    kind: RecordKind,
+    rejection: Rejection,
+) -> Result<(), Failure> {
+    if input.strict {
+        return Err(Failure(format!(
+            "{}:{}: {}",
+            rejection.file, rejection.line, rejection.reason
+        )));
+    }
+    aggregator.add_rejection(kind, rejection);
+    Ok(())
+}
+
+fn tick(progress: &Mutex<Progress>, file: &str, bytes: u64) {
+    if let Ok(mut progress) = progress.lock() {
+        progress.records += BATCH as u64;
+        progress.show(file, bytes);
+    }
+}
+
+/// Reads every input file into a new aggregator with `options`: survey
+/// files in order, then event files. With both kinds, the event files are
+/// read on a second thread into a state of their own, which then moves
+/// into the first ([`Aggregator::absorb`]): the result is that of one pass.
+pub fn read_inputs(options: AggregateOptions, input: &InputArgs) -> Result<Aggregator, Failure> {
+    let progress = Mutex::new(Progress::new());
+    let mut aggregator = Aggregator::new(options.clone());
+    std::thread::scope(|scope| {
+        let events = (!input.surveys.is_empty() && !input.events.is_empty()).then(|| {
+            let progress = &progress;
+            scope.spawn(move || {
+                let mut events = Aggregator::new(options);
+                read_events(&mut events, input, progress).map(|()| events)
+            })
+        });
+        // Surveys come first: under --strict their rejection is the first.
+        let surveys = read_surveys(&mut aggregator, input, &progress);
+        let events = match events {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(Failure("reading the event files failed".into()))),
+            None => read_events(&mut aggregator, input, &progress)
+                .map(|()| Aggregator::new(aggregator.options().clone())),
+        };
+        surveys?;
+        aggregator
+            .absorb(events?)
+            .map_err(|e| Failure(e.to_string()))
+    })?;
+    if let Ok(progress) = progress.lock() {
+        progress.done();
+    }
+    Ok(aggregator)
 }

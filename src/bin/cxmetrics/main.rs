@@ -58,10 +58,7 @@ fn save_state(aggregator: &Aggregator, path: &Path) -> Result<(), Failure> {
 
 fn aggregate(input: &args::InputArgs, group: &args::GroupArgs) -> Result<Aggregator, Failure> {
     let options = group.options().map_err(Failure)?;
-    let scales = options.survey_scales();
-    let mut aggregator = Aggregator::new(options);
-    input::read_inputs(&mut aggregator, input, scales)?;
-    Ok(aggregator)
+    input::read_inputs(options, input)
 }
 
 fn report(args: ReportArgs) -> Result<(), Failure> {
