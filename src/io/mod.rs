@@ -92,14 +92,14 @@ pub enum Item<T> {
 }
 
 enum Rows<R: Read> {
-    Csv(CsvRows<R>),
+    Csv(Box<CsvRows<R>>),
     Json(JsonRows<R>),
 }
 
 impl<R: Read> Rows<R> {
     fn new(input: R, format: InputFormat, file: &str, required: &[&str]) -> Result<Self, Error> {
         Ok(match format {
-            InputFormat::Csv => Rows::Csv(CsvRows::new(input, file, required)?),
+            InputFormat::Csv => Rows::Csv(Box::new(CsvRows::new(input, file, required)?)),
             InputFormat::JsonLines => Rows::Json(JsonRows::new(input, file)?),
         })
     }
