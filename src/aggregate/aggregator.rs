@@ -263,14 +263,17 @@ impl Aggregator {
 
     /// Makes room for about `responses` more survey responses and `events`
     /// more ticket events, so that a caller who knows the input's size
-    /// (from file sizes, say) spares the state its regrowth. Optional.
+    /// (from file sizes, say) spares the state's vectors their regrowth and
+    /// the copies it makes. Optional; an overestimate costs address space,
+    /// not memory, as the room is touched only as records arrive (hash
+    /// tables still grow as ids arrive).
     pub fn reserve(&mut self, responses: usize, events: usize) {
         let s = &mut self.state;
         s.response_ids.reserve(responses, responses * 12);
         s.responses.reserve(responses);
         s.event_ids.reserve(events, events * 12);
         s.events.reserve(events);
-        s.tickets.reserve(events / 8, events);
+        s.tickets.reserve_arena(events / 8, events);
     }
 
     /// The options.
@@ -291,8 +294,8 @@ impl Aggregator {
 
     /// The symbol of a dimension value (0 for none).
     #[inline]
-    fn symbol(names: &mut Interner, value: Option<&str>) -> u32 {
-        value.map_or(0, |v| names.intern(v).0 + 1)
+    fn symbol(names: &mut Interner, value: Option<&str>) -> Result<u32, Error> {
+        value.map_or(Ok(0), |v| Ok(names.intern(v)?.0 + 1))
     }
 
     fn group(&mut self, key: GroupKey) -> u32 {
@@ -317,7 +320,7 @@ impl Aggregator {
         if !new {
             return Ok(Delivery::Duplicate);
         }
-        self.accept_response(response, id);
+        self.accept_response(response, id)?;
         Ok(Delivery::New)
     }
 
@@ -336,12 +339,12 @@ impl Aggregator {
     }
 
     /// Folds a response whose id was new.
-    fn accept_response(&mut self, response: &SurveyResponse, id: u32) {
+    fn accept_response(&mut self, response: &SurveyResponse, id: u32) -> Result<(), Error> {
         let score = response.score();
         let at = Instant::of(&response.at());
         self.note_instant(at);
         if self.fixed_as_of().is_some_and(|as_of| at > as_of) {
-            return;
+            return Ok(());
         }
         let mut key = GroupKey {
             bucket: self.bucketer.label(at),
@@ -355,7 +358,7 @@ impl Aggregator {
                 Dimension::Team => dims.team(),
                 Dimension::Topic => dims.topic(),
             };
-            *slot = Self::symbol(&mut self.state.names, value);
+            *slot = Self::symbol(&mut self.state.names, value)?;
         }
         let group = self.group(key);
         self.state.responses.push(StoredResponse {
@@ -364,6 +367,7 @@ impl Aggregator {
             metric: score.metric() as u8,
             value: score.value(),
         });
+        Ok(())
     }
 
     /// Adds survey responses, as [`add_response`](Self::add_response) one
@@ -390,7 +394,7 @@ impl Aggregator {
             self.state.surveys.rows += ok.len() as u64;
             for (response, id) in ok.iter().zip(&ids) {
                 if let Some(id) = *id {
-                    self.accept_response(response, id);
+                    self.accept_response(response, id)?;
                     new += 1;
                 }
             }
@@ -418,7 +422,7 @@ impl Aggregator {
             self.state.event_input.rows += batch.len() as u64;
             for (event, id) in batch.iter().zip(&ids) {
                 if let Some(id) = *id {
-                    self.accept_event(event, id);
+                    self.accept_event(event, id)?;
                     new += 1;
                 }
             }
@@ -438,21 +442,21 @@ impl Aggregator {
         if !new {
             return Ok(Delivery::Duplicate);
         }
-        self.accept_event(event, id);
+        self.accept_event(event, id)?;
         Ok(Delivery::New)
     }
 
     /// Keeps an event whose id was new.
-    fn accept_event(&mut self, event: &TicketEvent, id: u32) {
+    fn accept_event(&mut self, event: &TicketEvent, id: u32) -> Result<(), Error> {
         let at = Instant::of(&event.at());
         self.note_instant(at);
         if self.fixed_as_of().is_some_and(|as_of| at > as_of) {
-            return;
+            return Ok(());
         }
-        let (ticket, _) = self.state.tickets.intern(event.ticket().as_str());
+        let (ticket, _) = self.state.tickets.intern(event.ticket().as_str())?;
         if self.state.folded.contains(ticket) {
             self.state.folded.late += 1;
-            return;
+            return Ok(());
         }
         let grouped = |d: Dimension| self.state.options.dimensions().contains(&d);
         let (by_channel, by_team, by_topic) = (
@@ -474,27 +478,27 @@ impl Aggregator {
             status: 0,
         };
         if by_topic {
-            stored.topic = Self::symbol(names, event.topic().map(|t| t.as_str()));
+            stored.topic = Self::symbol(names, event.topic().map(|t| t.as_str()))?;
         }
         match event.kind() {
             EventKind::Created { channel, team } => {
                 if by_channel {
-                    stored.channel = Self::symbol(names, channel.as_ref().map(|c| c.as_str()));
+                    stored.channel = Self::symbol(names, channel.as_ref().map(|c| c.as_str()))?;
                 }
                 if by_team {
-                    stored.team = Self::symbol(names, team.as_ref().map(|t| t.as_str()));
+                    stored.team = Self::symbol(names, team.as_ref().map(|t| t.as_str()))?;
                 }
             }
             EventKind::Assigned { agent, team } => {
-                stored.agent = Self::symbol(names, Some(agent.as_str()));
+                stored.agent = Self::symbol(names, Some(agent.as_str()))?;
                 if by_team {
-                    stored.team = Self::symbol(names, team.as_ref().map(|t| t.as_str()));
+                    stored.team = Self::symbol(names, team.as_ref().map(|t| t.as_str()))?;
                 }
             }
             EventKind::AgentReply { agent }
             | EventKind::HandlingStarted { agent }
             | EventKind::HandlingEnded { agent } => {
-                stored.agent = Self::symbol(names, Some(agent.as_str()));
+                stored.agent = Self::symbol(names, Some(agent.as_str()))?;
             }
             EventKind::Status { status } => {
                 stored.status = STATUSES.iter().position(|s| s == status).unwrap_or(0) as u8;
@@ -506,6 +510,7 @@ impl Aggregator {
         if self.state.options.idle().is_some() && self.state.events.len() >= 2 * kept + 4096 {
             self.fold_idle();
         }
+        Ok(())
     }
 
     /// Streaming mode: folds every ticket whose last event is more than the
@@ -589,9 +594,14 @@ impl Aggregator {
             return ErrorKind::FoldedState.err();
         }
         let other = &other.state;
-        let names: Vec<u32> = std::iter::once(0)
-            .chain(other.names.iter().map(|n| self.state.names.intern(n).0 + 1))
-            .collect();
+        let names: Vec<u32> = std::iter::once(Ok(0))
+            .chain(
+                other
+                    .names
+                    .iter()
+                    .map(|n| self.state.names.intern(n).map(|(i, _)| i + 1)),
+            )
+            .collect::<Result<_, Error>>()?;
         let remap = |sym: u32| names[sym as usize];
         let groups: Vec<u32> = other
             .survey_groups
@@ -623,8 +633,8 @@ impl Aggregator {
         let tickets: Vec<u32> = other
             .tickets
             .iter()
-            .map(|t| self.state.tickets.intern(t).0)
-            .collect();
+            .map(|t| self.state.tickets.intern(t).map(|(i, _)| i))
+            .collect::<Result<_, _>>()?;
         for event in &other.events {
             let (id, new) = self
                 .state
@@ -669,15 +679,15 @@ impl Aggregator {
             && !self.state.folded.any()
             && !other.state.folded.any()
         {
-            let names: Vec<u32> = std::iter::once(0)
+            let names: Vec<u32> = std::iter::once(Ok(0))
                 .chain(
                     other
                         .state
                         .names
                         .iter()
-                        .map(|n| self.state.names.intern(n).0 + 1),
+                        .map(|n| self.state.names.intern(n).map(|(i, _)| i + 1)),
                 )
-                .collect();
+                .collect::<Result<_, Error>>()?;
             let remap = |sym: u32| names[sym as usize];
             let mut events = std::mem::take(&mut other.state.events);
             for e in &mut events {

@@ -21,7 +21,7 @@ use crate::error::{Error, ErrorKind};
 #[serde(try_from = "InternerRepr", into = "InternerRepr")]
 pub(crate) struct Interner {
     bytes: Vec<u8>,
-    ends: Vec<u64>,
+    ends: Vec<u32>,
     /// `(number, hash32)` of each string.
     table: HashTable<(u32, u32)>,
     hasher: DefaultHashBuilder,
@@ -38,7 +38,7 @@ fn spread(hash32: u32) -> u64 {
 struct InternerRepr {
     #[serde(with = "serde_bytes_compat")]
     bytes: Vec<u8>,
-    ends: Vec<u64>,
+    ends: Vec<u32>,
 }
 
 /// `Vec<u8>` as a byte string: postcard writes its length and the raw
@@ -91,20 +91,20 @@ impl TryFrom<InternerRepr> for Interner {
     fn try_from(repr: InternerRepr) -> Result<Self, Error> {
         let mut interner = Interner::default();
         interner.reserve(repr.ends.len(), repr.bytes.len());
-        let mut start = 0u64;
+        let mut start = 0u32;
         for end in repr.ends {
-            if end < start || end > repr.bytes.len() as u64 {
+            if end < start || end as usize > repr.bytes.len() {
                 return ErrorKind::CorruptState("string offsets out of order").err();
             }
             let Ok(text) = std::str::from_utf8(&repr.bytes[start as usize..end as usize]) else {
                 return ErrorKind::CorruptState("a string is not UTF-8").err();
             };
-            if !interner.intern(text).1 {
+            if !interner.intern(text)?.1 {
                 return ErrorKind::CorruptState("a string is stored twice").err();
             }
             start = end;
         }
-        if start != repr.bytes.len() as u64 {
+        if start as usize != repr.bytes.len() {
             return ErrorKind::CorruptState("bytes after the last string").err();
         }
         Ok(interner)
@@ -120,7 +120,7 @@ impl From<Interner> for InternerRepr {
     }
 }
 
-fn slice<'a>(bytes: &'a [u8], ends: &[u64], index: u32) -> &'a [u8] {
+fn slice<'a>(bytes: &'a [u8], ends: &[u32], index: u32) -> &'a [u8] {
     let i = index as usize;
     let start = if i == 0 { 0 } else { ends[i - 1] as usize };
     &bytes[start..ends[i] as usize]
@@ -129,7 +129,12 @@ fn slice<'a>(bytes: &'a [u8], ends: &[u64], index: u32) -> &'a [u8] {
 impl Interner {
     /// The number of `text`, adding it if new; `true` when it was new.
     #[inline]
-    pub(crate) fn intern(&mut self, text: &str) -> (u32, bool) {
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::TooManyIds`] when the arena would pass 4 GiB of string
+    /// bytes (its offsets are 32-bit, to save 4 bytes per string).
+    pub(crate) fn intern(&mut self, text: &str) -> Result<(u32, bool), Error> {
         let text = text.as_bytes();
         let hash32 = self.hasher.hash_one(text) as u32;
         let (bytes, ends) = (&self.bytes, &self.ends);
@@ -139,13 +144,18 @@ impl Interner {
             |&(_, h)| spread(h),
         );
         match entry {
-            hashbrown::hash_table::Entry::Occupied(found) => (found.get().0, false),
+            hashbrown::hash_table::Entry::Occupied(found) => Ok((found.get().0, false)),
             hashbrown::hash_table::Entry::Vacant(slot) => {
                 let index = self.ends.len() as u32;
+                let end = u32::try_from(self.bytes.len() + text.len())
+                    .map_err(|_| ErrorKind::TooManyIds)?;
+                if index == u32::MAX {
+                    return ErrorKind::TooManyIds.err();
+                }
                 slot.insert((index, hash32));
                 self.bytes.extend_from_slice(text);
-                self.ends.push(self.bytes.len() as u64);
-                (index, true)
+                self.ends.push(end);
+                Ok((index, true))
             }
         }
     }
@@ -167,6 +177,13 @@ impl Interner {
     /// Makes room for `strings` more strings of `bytes` bytes in all.
     pub(crate) fn reserve(&mut self, strings: usize, bytes: usize) {
         self.table.reserve(strings, |&(_, h)| spread(h));
+        self.reserve_arena(strings, bytes);
+    }
+
+    /// Makes room in the arena and offsets only: memory that is only
+    /// touched as strings arrive, unlike the table's (its slots are written
+    /// at random).
+    pub(crate) fn reserve_arena(&mut self, strings: usize, bytes: usize) {
         self.ends.reserve(strings);
         self.bytes.reserve(bytes);
     }
@@ -194,7 +211,7 @@ impl Interner {
 
     /// Bytes held on the heap: arena, offsets and table.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.ends.capacity() * 8 + self.table.capacity() * 9
+        self.bytes.capacity() + self.ends.capacity() * 4 + self.table.capacity() * 9
     }
 }
 
@@ -228,10 +245,7 @@ impl IdSet {
     /// [`ErrorKind::TooManyIds`] past 2^32 − 1 ids.
     #[inline]
     pub(crate) fn insert(&mut self, text: &str) -> Result<(u32, bool), Error> {
-        if self.ids.len() >= u32::MAX as usize && !self.ids.warm(text) {
-            return ErrorKind::TooManyIds.err();
-        }
-        Ok(self.ids.intern(text))
+        self.ids.intern(text)
     }
 
     /// Inserts `texts` (at most [`BATCH`] of them) in order, writing each
@@ -282,9 +296,10 @@ impl IdSet {
         self.ids.iter()
     }
 
-    /// Makes room for about `ids` more ids of `bytes` bytes in all.
+    /// Makes room for about `ids` more ids of `bytes` bytes in all, in the
+    /// arena: the table grows as ids arrive.
     pub(crate) fn reserve(&mut self, ids: usize, bytes: usize) {
-        self.ids.reserve(ids, bytes);
+        self.ids.reserve_arena(ids, bytes);
     }
 
     /// Bytes held on the heap.
@@ -300,20 +315,20 @@ mod tests {
     #[test]
     fn numbers_strings_densely_and_round_trips() {
         let mut interner = Interner::default();
-        assert_eq!(interner.intern("ana"), (0, true));
-        assert_eq!(interner.intern(""), (1, true));
-        assert_eq!(interner.intern("ben"), (2, true));
-        assert_eq!(interner.intern("ana"), (0, false));
-        assert_eq!(interner.intern("ben"), (2, false));
+        assert_eq!(interner.intern("ana").unwrap(), (0, true));
+        assert_eq!(interner.intern("").unwrap(), (1, true));
+        assert_eq!(interner.intern("ben").unwrap(), (2, true));
+        assert_eq!(interner.intern("ana").unwrap(), (0, false));
+        assert_eq!(interner.intern("ben").unwrap(), (2, false));
         assert_eq!(interner.iter().collect::<Vec<_>>(), ["ana", "", "ben"]);
         for i in 0..1000 {
-            interner.intern(&format!("id-{i}"));
+            interner.intern(&format!("id-{i}")).unwrap();
         }
         let bytes = postcard::to_allocvec(&interner).unwrap();
         let back: Interner = postcard::from_bytes(&bytes).unwrap();
         assert_eq!(back, interner);
         let mut back = back;
-        assert_eq!(back.intern("id-999"), (1002, false));
+        assert_eq!(back.intern("id-999").unwrap(), (1002, false));
     }
 
     #[test]
