@@ -2,39 +2,32 @@
 //! test of whether the best and the worst group by NPS really differ.
 //!
 //! ```sh
-//! cargo run --release --example survey_report -- examples/data/surveys.csv --by channel
+//! cargo run --release --features io --example survey_report -- examples/data/surveys.csv --by channel
 //! ```
 //!
 //! The file has the contract's survey columns (`id`, `metric`, `score`,
-//! `at`, optional `agent`, `channel`, `team`, `topic`). Every row is
+//! `at`, optional `agent`, `channel`, `team`, `topic`), as CSV or JSON
+//! Lines, read with the crate's `io` reader (feature `io`). Every row is
 //! accounted for: rejected rows are listed with their line and reason,
 //! repeated ids counted as duplicates.
 
 use std::collections::{BTreeMap, HashSet};
 use std::error::Error;
+use std::path::Path;
 use std::process::ExitCode;
 
-use cxmetrics::{
-    parse_timestamp, Interval, ResponseId, Scales, SummaryOptions, SurveyKpis, SurveyMetric,
-    SurveyScore,
-};
+use cxmetrics::io::{InputFormat, Item, SurveyReader};
+use cxmetrics::{Interval, Scales, SummaryOptions, SurveyKpis, SurveyResponse};
 
-/// Validates one row into a response id and score.
-fn validate(row: &BTreeMap<&str, &str>) -> Result<(ResponseId, SurveyScore), String> {
-    let field = |name: &str| {
-        row.get(name)
-            .copied()
-            .filter(|v| !v.is_empty())
-            .ok_or(format!("missing {name}"))
-    };
-    let id = ResponseId::new(field("id")?).map_err(|e| e.to_string())?;
-    let metric: SurveyMetric = field("metric")?
-        .parse()
-        .map_err(|e: cxmetrics::Error| e.to_string())?;
-    let score = SurveyScore::parse(metric, field("score")?, Scales::default())
-        .map_err(|e| e.to_string())?;
-    parse_timestamp(field("at")?).map_err(|e| e.to_string())?;
-    Ok((id, score))
+/// The value of dimension `by` of a response.
+fn dimension<'a>(response: &'a SurveyResponse, by: &str) -> Option<&'a str> {
+    let dims = response.dimensions();
+    match by {
+        "agent" => dims.agent(),
+        "channel" => dims.channel(),
+        "team" => dims.team(),
+        _ => dims.topic(),
+    }
 }
 
 fn interval(ci: Option<Interval>, decimals: usize) -> String {
@@ -44,34 +37,33 @@ fn interval(ci: Option<Interval>, decimals: usize) -> String {
 }
 
 fn run(path: &str, by: &str) -> Result<(), Box<dyn Error>> {
-    let mut reader = csv::Reader::from_path(path)?;
-    let headers = reader.headers()?.clone();
+    let format = InputFormat::from_path(Path::new(path)).ok_or("expected a .csv or .jsonl file")?;
+    let name = Path::new(path)
+        .file_name()
+        .map_or(path.into(), |n| n.to_string_lossy());
+    let reader = SurveyReader::new(std::fs::File::open(path)?, format, &name, Scales::default())?;
     let (mut rows, mut duplicates, mut rejected) = (0u64, 0u64, 0u64);
     let mut ids = HashSet::new();
     let mut groups: BTreeMap<String, SurveyKpis> = BTreeMap::new();
     let mut all = SurveyKpis::default();
-    for record in reader.records() {
-        let record = record?;
+    for item in reader {
         rows += 1;
-        let line = record.position().map_or(0, |p| p.line());
-        let row: BTreeMap<&str, &str> = headers.iter().zip(record.iter()).collect();
-        match validate(&row) {
-            Err(reason) => {
+        match item? {
+            Item::Rejected(r) => {
                 rejected += 1;
-                eprintln!("{path}:{line}: {reason}");
+                eprintln!("{}:{}: {}", r.file, r.line, r.reason);
             }
-            Ok((id, score)) => {
-                if !ids.insert(id) {
+            Item::Record(response) => {
+                if !ids.insert(response.id().clone()) {
                     duplicates += 1;
                     continue;
                 }
-                let key = row
-                    .get(by)
-                    .copied()
-                    .filter(|v| !v.is_empty())
-                    .unwrap_or("(none)");
-                groups.entry(key.to_owned()).or_default().add(score)?;
-                all.add(score)?;
+                let key = dimension(&response, by).unwrap_or("(none)");
+                groups
+                    .entry(key.to_owned())
+                    .or_default()
+                    .add(response.score())?;
+                all.add(response.score())?;
             }
         }
     }

@@ -51,6 +51,19 @@
 //! Each metric's documentation states its rule and how the leading
 //! helpdesks differ.
 //!
+//! # Reports
+//!
+//! An [`Aggregator`] folds responses and events into the groups of a
+//! [`Report`] (by agent, channel, team, topic, and day, ISO week or month in
+//! an IANA zone), deduplicating record ids exactly and keeping each ticket's
+//! events until the report, so input may arrive in any order and in parts:
+//! states save to bytes ([`Aggregator::to_bytes`]) and
+//! [`merge`](Aggregator::merge) with exactly the result of one pass. The
+//! report serializes as the contract's JSON. With the `io` feature,
+//! [`io::SurveyReader`] and [`io::EventReader`] read CSV and JSON Lines
+//! over any `std::io::Read`, rejecting bad records with their line and a
+//! reason; the `cli` feature builds the `cxmetrics` command.
+//!
 //! # Validation
 //!
 //! Values are validated once, into types that cannot hold a bad one:
