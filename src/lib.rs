@@ -60,7 +60,7 @@
 //! states save to bytes ([`Aggregator::to_bytes`]) and
 //! [`merge`](Aggregator::merge) with exactly the result of one pass. The
 //! report serializes as the contract's JSON. With the `io` feature,
-//! [`io::SurveyReader`] and [`io::EventReader`] read CSV and JSON Lines
+//! `io::SurveyReader` and `io::EventReader` read CSV and JSON Lines
 //! over any `std::io::Read`, rejecting bad records with their line and a
 //! reason; the `cli` feature builds the `cxmetrics` command.
 //!
