@@ -5,25 +5,20 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use cxmetrics::{Scales, SummaryOptions, SurveyKpis, SurveyMetric, SurveyScore};
 
-/// A deterministic mix of NPS, CSAT and CES scores in random order
-/// (SplitMix64), so the metric of the next response cannot be predicted.
+mod common;
+use common::Rng;
+
+/// A deterministic mix of NPS, CSAT and CES scores in random order, so the
+/// metric of the next response cannot be predicted.
 fn mixed_scores(n: usize, seed: u64) -> Vec<SurveyScore> {
-    let mut state = seed;
-    let mut next = move || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
+    let mut rng = Rng(seed);
     let scales = Scales::default();
     (0..n)
         .map(|_| {
-            let r = next();
             let metric =
-                [SurveyMetric::Nps, SurveyMetric::Csat, SurveyMetric::Ces][(r % 3) as usize];
-            let value =
-                (r >> 8) % (scales.of(metric).points() as u64) + u64::from(scales.of(metric).min());
+                [SurveyMetric::Nps, SurveyMetric::Csat, SurveyMetric::Ces][rng.below(3) as usize];
+            let scale = scales.of(metric);
+            let value = rng.below(scale.points() as u64) + u64::from(scale.min());
             SurveyScore::new(metric, value as i64, scales).expect("on the scale")
         })
         .collect()

@@ -8,18 +8,8 @@ use cxmetrics::{
     parse_timestamp, EventId, EventKind, Name, Status, TicketEvent, TicketId, Timeline,
 };
 
-/// SplitMix64.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % n
-    }
-}
+mod common;
+use common::Rng;
 
 /// Tickets of about ten events: created, a bot reply, assignment, a
 /// handling segment, replies, a customer follow-up, a solve, sometimes a
