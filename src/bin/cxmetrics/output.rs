@@ -93,6 +93,20 @@ fn cells(group: &GroupReport) -> Vec<(String, String)> {
     cells
 }
 
+/// A group without data, whose cells name the columns.
+fn header_group(report: &Report) -> GroupReport {
+    GroupReport {
+        bucket: None,
+        dimensions: report.group_by.iter().map(|d| (*d, None)).collect(),
+        surveys: cxmetrics::SurveySummary {
+            nps: None,
+            csat: None,
+            ces: None,
+        },
+        tickets: None,
+    }
+}
+
 /// The key cells of a group: bucket and dimensions.
 fn key(report: &Report, group: &GroupReport) -> Vec<(String, String)> {
     let mut key = Vec::new();
@@ -111,16 +125,7 @@ fn key(report: &Report, group: &GroupReport) -> Vec<(String, String)> {
 /// The report as CSV, one row per group.
 pub fn csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    let empty = GroupReport {
-        bucket: None,
-        dimensions: report.group_by.iter().map(|d| (*d, None)).collect(),
-        surveys: cxmetrics::SurveySummary {
-            nps: None,
-            csat: None,
-            ces: None,
-        },
-        tickets: None,
-    };
+    let empty = header_group(report);
     let header: Vec<String> = key(report, &empty)
         .into_iter()
         .chain(cells(&empty))
@@ -181,22 +186,10 @@ pub fn table(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         i.tickets.valid, i.tickets.invalid
     )?;
     writeln!(out)?;
-    let mut header: Vec<String> = key(
-        report,
-        &GroupReport {
-            bucket: None,
-            dimensions: report.group_by.iter().map(|d| (*d, None)).collect(),
-            surveys: cxmetrics::SurveySummary {
-                nps: None,
-                csat: None,
-                ces: None,
-            },
-            tickets: None,
-        },
-    )
-    .into_iter()
-    .map(|(name, _)| name)
-    .collect();
+    let mut header: Vec<String> = key(report, &header_group(report))
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
     header.extend(
         [
             "nps",
