@@ -990,3 +990,16 @@ impl PartialEq for Aggregator {
         self.state == other.state
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sizes the documentation promises.
+    #[test]
+    fn stored_records_are_compact() {
+        assert_eq!(std::mem::size_of::<StoredEvent>(), 40);
+        assert_eq!(std::mem::size_of::<StoredResponse>(), 12);
+        assert_eq!(std::mem::size_of::<GroupKey>(), 20);
+    }
+}
