@@ -124,6 +124,17 @@ pub enum ErrorKind {
     /// More record ids than the state can number.
     #[error("too many record ids: a state holds at most about four billion")]
     TooManyIds,
+    /// A working interval whose start is not before its end, or that ends
+    /// after 24:00.
+    #[error("invalid working interval on {}: {}", day_name(*.day), interval_problem(*.start, *.end))]
+    InvalidInterval {
+        /// The weekday, 0 = Monday.
+        day: u8,
+        /// Start, in seconds of the day.
+        start: u32,
+        /// End, in seconds of the day.
+        end: u32,
+    },
     /// A file that cannot be read as input (CONTRACT section 1.3).
     #[error("{file}: {problem}")]
     File {
@@ -179,6 +190,30 @@ pub enum ErrorKind {
 
 fn for_metric(metric: Option<SurveyMetric>) -> String {
     metric.map_or_else(String::new, |metric| format!(" for {metric}"))
+}
+
+fn day_name(day: u8) -> &'static str {
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .get(usize::from(day))
+        .copied()
+        .unwrap_or("?")
+}
+
+fn clock(seconds: u32) -> String {
+    format!(
+        "{:02}:{:02}:{:02}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
+fn interval_problem(start: u32, end: u32) -> String {
+    if start >= end {
+        format!("start {} is not before end {}", clock(start), clock(end))
+    } else {
+        format!("end {} is after 24:00", clock(end))
+    }
 }
 
 fn with_article(field: &str) -> String {

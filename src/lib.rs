@@ -76,6 +76,7 @@
 #![deny(missing_docs)]
 
 mod aggregate;
+mod calendar;
 mod dimensions;
 mod error;
 mod id;
@@ -89,6 +90,7 @@ mod time;
 mod timeline;
 
 pub use aggregate::{AggregateOptions, Aggregator, Bucket, Dimension, TimeZone};
+pub use calendar::Calendar;
 pub use dimensions::Dimensions;
 pub use error::{Error, ErrorKind};
 pub use id::{EventId, Name, ResponseId, TicketId};

@@ -1,0 +1,479 @@
+//! Business hours: weekly working intervals and holidays in an IANA time
+//! zone, and the business time between two instants (CONTRACT section 6.1).
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Offset, TimeZone as _, Utc};
+
+use crate::aggregate::TimeZone;
+use crate::error::{Error, ErrorKind};
+
+const NANOS_PER_SEC: i128 = 1_000_000_000;
+const DAY: i128 = 86_400 * NANOS_PER_SEC;
+/// Days from 1970-01-01 (a Thursday) to Monday 1970-01-05.
+const FIRST_MONDAY: i128 = 4;
+/// The instants between which the zone's offset changes are tabulated:
+/// 1970-01-01 and 2100-01-01.
+const TABLE_START: i64 = 0;
+const TABLE_END: i64 = 4_102_444_800;
+
+/// A weekly schedule of working hours with holidays, in a time zone.
+///
+/// **Business time** between two instants is the length, in real
+/// seconds, of the set of instants between them whose local date is not a
+/// holiday and whose local time lies in a working interval of that date's
+/// weekday. A DST change inside working hours therefore shortens or
+/// lengthens that day's working time by the change, as a clock on the
+/// wall would: the skipped hour of spring never happens, the repeated
+/// hour of autumn happens twice.
+///
+/// Computed without stepping through days: per period of constant UTC
+/// offset (the zone's changes from 1970 to 2100 are tabulated when the
+/// calendar is made), the working time of the local clock is a closed form
+/// of whole weeks, the week's cumulative working time and the holidays'
+/// prefix sums, so a span costs O(log holidays + log changes).
+///
+/// ```
+/// use cxmetrics::{parse_timestamp, Calendar};
+/// // Zammad's test calendar: Europe/Berlin, Monday to Friday 08:00–18:00.
+/// let weekday = vec![(8 * 3600, 18 * 3600)];
+/// let hours = [weekday.clone(), weekday.clone(), weekday.clone(), weekday.clone(), weekday, vec![], vec![]];
+/// let calendar = Calendar::new("Europe/Berlin", hours, &[])?;
+/// let at = |s| parse_timestamp(s).map(|t| t.to_utc());
+/// let business = calendar.business_duration(at("2013-03-22T16:30:00Z")?, at("2013-03-25T07:30:00Z")?);
+/// assert_eq!(business.as_secs(), 3600); // Friday 17:30–18:00, Monday 08:00–08:30 local
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calendar {
+    zone: TimeZone,
+    /// Working intervals of each weekday (Monday first) in seconds of the
+    /// local day, `[start, end)`, merged and sorted.
+    hours: [Vec<(u32, u32)>; 7],
+    /// Working nanoseconds of each weekday.
+    day_work: [i128; 7],
+    /// `week_prefix[i]`: working nanoseconds of weekdays `0..i`.
+    week_prefix: [i128; 8],
+    /// Holidays as days since 1970-01-01, sorted, with the working time
+    /// they remove: `holiday_prefix[i]` for holidays `0..i`.
+    holidays: Vec<i64>,
+    holiday_prefix: Vec<i128>,
+    /// `(instant, offset seconds)`: the offset in force from each instant
+    /// on, within the tabulated range.
+    offsets: Vec<(i64, i32)>,
+}
+
+impl Calendar {
+    /// A calendar in zone `zone`: `hours[0]` are Monday's working
+    /// intervals, `hours[6]` Sunday's, each `(start, end)` in seconds of the
+    /// local day with `end` up to 86 400 (24:00); overlapping intervals are
+    /// merged. `holidays` are whole local dates off.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnknownTimeZone`]; [`ErrorKind::InvalidInterval`] for an
+    /// interval whose start is not before its end or that ends after 24:00.
+    pub fn new(
+        zone: &str,
+        hours: [Vec<(u32, u32)>; 7],
+        holidays: &[NaiveDate],
+    ) -> Result<Calendar, Error> {
+        let zone = TimeZone::new(zone)?;
+        let mut merged: [Vec<(u32, u32)>; 7] = Default::default();
+        for (day, intervals) in hours.into_iter().enumerate() {
+            let mut intervals = intervals;
+            if let Some(&(start, end)) = intervals.iter().find(|&&(s, e)| s >= e || e > 86_400) {
+                return ErrorKind::InvalidInterval {
+                    day: day as u8,
+                    start,
+                    end,
+                }
+                .err();
+            }
+            intervals.sort_unstable();
+            for (start, end) in intervals {
+                match merged[day].last_mut() {
+                    Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                    _ => merged[day].push((start, end)),
+                }
+            }
+        }
+        let day_work: [i128; 7] = std::array::from_fn(|d| {
+            merged[d]
+                .iter()
+                .map(|&(s, e)| i128::from(e - s) * NANOS_PER_SEC)
+                .sum()
+        });
+        let mut week_prefix = [0i128; 8];
+        for d in 0..7 {
+            week_prefix[d + 1] = week_prefix[d] + day_work[d];
+        }
+        let mut days: Vec<i64> = holidays
+            .iter()
+            .map(|d| d.signed_duration_since(NaiveDate::default()).num_days())
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        let mut holiday_prefix = vec![0i128];
+        for &day in &days {
+            let last = holiday_prefix[holiday_prefix.len() - 1];
+            holiday_prefix.push(last + day_work[weekday(i128::from(day))]);
+        }
+        let offsets = transitions(zone.tz(), TABLE_START, TABLE_END);
+        Ok(Calendar {
+            zone,
+            hours: merged,
+            day_work,
+            week_prefix,
+            holidays: days,
+            holiday_prefix,
+            offsets,
+        })
+    }
+
+    /// A calendar where every instant is working time: business time is
+    /// calendar time.
+    pub fn always_open(zone: &str) -> Result<Calendar, Error> {
+        Calendar::new(zone, std::array::from_fn(|_| vec![(0, 86_400)]), &[])
+    }
+
+    /// The time zone.
+    pub fn zone(&self) -> &TimeZone {
+        &self.zone
+    }
+
+    /// The merged working intervals of a weekday (0 = Monday), in seconds
+    /// of the local day.
+    pub fn hours(&self, weekday: usize) -> &[(u32, u32)] {
+        self.hours.get(weekday).map_or(&[], Vec::as_slice)
+    }
+
+    /// Working nanoseconds of the local clock from an arbitrary origin to
+    /// local time `local` (nanoseconds since 1970-01-01T00:00 local).
+    fn local_work(&self, local: i128) -> i128 {
+        let day = local.div_euclid(DAY);
+        let since_monday = day - FIRST_MONDAY;
+        let (weeks, rest) = (
+            since_monday.div_euclid(7),
+            since_monday.rem_euclid(7) as usize,
+        );
+        let mut work = weeks * self.week_prefix[7] + self.week_prefix[rest];
+        // Holidays before this day remove their whole day's work.
+        let day64 = i64::try_from(day).unwrap_or(if day < 0 { i64::MIN } else { i64::MAX });
+        let before = self.holidays.partition_point(|&h| h < day64);
+        work -= self.holiday_prefix[before];
+        let is_holiday = self.holidays.get(before) == Some(&day64);
+        if !is_holiday {
+            let time = local - day * DAY;
+            for &(start, end) in &self.hours[weekday(day)] {
+                let (start, end) = (
+                    i128::from(start) * NANOS_PER_SEC,
+                    i128::from(end) * NANOS_PER_SEC,
+                );
+                work += (time.min(end) - start).max(0);
+            }
+        }
+        work
+    }
+
+    /// The UTC offset in force at `secs`, and the instant it ends (the
+    /// next change, or `None` past the table or at its end).
+    fn period(&self, secs: i64) -> (i32, Option<i64>) {
+        if (TABLE_START..TABLE_END).contains(&secs) {
+            let i = self.offsets.partition_point(|&(at, _)| at <= secs);
+            let offset = self.offsets[i.saturating_sub(1)].1;
+            let next = self.offsets.get(i).map(|&(at, _)| at).or(Some(TABLE_END));
+            (offset, next)
+        } else {
+            // Outside the table: the offset of this instant for one day at
+            // most, checked day by day (exact, slower, and rare).
+            let offset = offset_at(self.zone.tz(), secs);
+            let mut next = secs + 86_400;
+            if offset_at(self.zone.tz(), next) != offset {
+                next = bisect(self.zone.tz(), secs, next);
+            }
+            if secs < TABLE_START {
+                next = next.min(TABLE_START);
+            }
+            (offset, Some(next))
+        }
+    }
+
+    /// The business time between `from` and `to` (zero when `to` is not
+    /// after `from`).
+    pub fn business_duration(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+        let nanos = |t: DateTime<Utc>| {
+            i128::from(t.timestamp()) * NANOS_PER_SEC + i128::from(t.timestamp_subsec_nanos())
+        };
+        let (mut at, end) = (nanos(from), nanos(to));
+        let mut total: i128 = 0;
+        while at < end {
+            let secs = i64::try_from(at.div_euclid(NANOS_PER_SEC)).unwrap_or(i64::MAX);
+            let (offset, next) = self.period(secs);
+            let period_end = next.map_or(end, |n| (i128::from(n) * NANOS_PER_SEC).min(end));
+            let offset = i128::from(offset) * NANOS_PER_SEC;
+            total += self.local_work(period_end + offset) - self.local_work(at + offset);
+            if period_end <= at {
+                break;
+            }
+            at = period_end;
+        }
+        let total = total.max(0);
+        Duration::new(
+            (total / NANOS_PER_SEC) as u64,
+            (total % NANOS_PER_SEC) as u32,
+        )
+    }
+}
+
+/// Monday = 0 for a day counted from 1970-01-01 (a Thursday).
+fn weekday(day: i128) -> usize {
+    (day - FIRST_MONDAY).rem_euclid(7) as usize
+}
+
+fn offset_at(tz: chrono_tz::Tz, secs: i64) -> i32 {
+    DateTime::from_timestamp(secs, 0).map_or(0, |t| {
+        tz.offset_from_utc_datetime(&t.naive_utc())
+            .fix()
+            .local_minus_utc()
+    })
+}
+
+/// The first second in `(from, to]` with another offset than `from`'s,
+/// given that `to` has one.
+fn bisect(tz: chrono_tz::Tz, mut from: i64, mut to: i64) -> i64 {
+    let offset = offset_at(tz, from);
+    while to - from > 1 {
+        let mid = from + (to - from) / 2;
+        if offset_at(tz, mid) == offset {
+            from = mid;
+        } else {
+            to = mid;
+        }
+    }
+    to
+}
+
+/// The zone's offset changes in `[start, end)`: the offset at `start`,
+/// then each change with its instant. Found by checking every 6 hours and
+/// bisecting to the second (zones change at most a few times a year).
+fn transitions(tz: chrono_tz::Tz, start: i64, end: i64) -> Vec<(i64, i32)> {
+    const STEP: i64 = 6 * 3600;
+    let mut table = vec![(start, offset_at(tz, start))];
+    let mut at = start;
+    while at < end {
+        let next = (at + STEP).min(end);
+        let (before, after) = (offset_at(tz, at), offset_at(tz, next));
+        if before != after {
+            let change = bisect(tz, at, next);
+            table.push((change, offset_at(tz, change)));
+        }
+        at = next;
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse_timestamp;
+    use proptest::prelude::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        parse_timestamp(text).unwrap().to_utc()
+    }
+
+    fn weekdays(intervals: &[(u32, u32)]) -> [Vec<(u32, u32)>; 7] {
+        std::array::from_fn(|d| {
+            if d < 5 {
+                intervals.to_vec()
+            } else {
+                Vec::new()
+            }
+        })
+    }
+
+    const H: u32 = 3600;
+
+    /// Zammad's public test suite: Europe/Berlin, Monday–Friday 08:00–18:00.
+    #[test]
+    fn zammad_vectors() {
+        let c = Calendar::new("Europe/Berlin", weekdays(&[(8 * H, 18 * H)]), &[]).unwrap();
+        // Thursday 2013-03-21, 09:30Z = 10:30 local.
+        assert_eq!(
+            c.business_duration(at("2013-03-21T09:30:00Z"), at("2013-03-21T10:00:00Z"))
+                .as_secs(),
+            1800
+        );
+        assert_eq!(
+            c.business_duration(at("2013-03-21T09:30:00Z"), at("2013-03-21T14:00:00Z"))
+                .as_secs(),
+            16200
+        );
+        assert_eq!(
+            c.business_duration(at("2013-03-22T16:30:00Z"), at("2013-03-25T07:30:00Z"))
+                .as_secs(),
+            3600
+        );
+    }
+
+    /// Spring forward in Berlin, Sunday 2026-03-29 02:00 → 03:00 local, and
+    /// fall back, Sunday 2026-10-25 03:00 → 02:00, with a Sunday schedule of
+    /// 00:00–06:00: 5 hours of work in spring, 7 in autumn.
+    #[test]
+    fn dst_days_in_berlin() {
+        let mut hours: [Vec<(u32, u32)>; 7] = Default::default();
+        hours[6] = vec![(0, 6 * H)];
+        let c = Calendar::new("Europe/Berlin", hours, &[]).unwrap();
+        let spring = c.business_duration(at("2026-03-28T12:00:00Z"), at("2026-03-30T00:00:00Z"));
+        assert_eq!(spring.as_secs(), 5 * 3600);
+        let autumn = c.business_duration(at("2026-10-24T12:00:00Z"), at("2026-10-26T00:00:00Z"));
+        assert_eq!(autumn.as_secs(), 7 * 3600);
+        // Within the repeated hour: 01:30 local (CEST, 23:30Z) to 02:30 local
+        // the second time (CET, 01:30Z) is two real hours, all working time.
+        assert_eq!(
+            c.business_duration(at("2026-10-24T23:30:00Z"), at("2026-10-25T01:30:00Z"))
+                .as_secs(),
+            7200
+        );
+    }
+
+    /// New York: spring forward Sunday 2026-03-08 02:00 → 03:00, fall back
+    /// Sunday 2026-11-01 02:00 → 01:00, with Sunday 01:00–04:00 working.
+    #[test]
+    fn dst_days_in_new_york() {
+        let mut hours: [Vec<(u32, u32)>; 7] = Default::default();
+        hours[6] = vec![(H, 4 * H)];
+        let c = Calendar::new("America/New_York", hours, &[]).unwrap();
+        assert_eq!(
+            c.business_duration(at("2026-03-07T00:00:00Z"), at("2026-03-09T12:00:00Z"))
+                .as_secs(),
+            2 * 3600
+        );
+        assert_eq!(
+            c.business_duration(at("2026-10-31T00:00:00Z"), at("2026-11-02T12:00:00Z"))
+                .as_secs(),
+            4 * 3600
+        );
+    }
+
+    #[test]
+    fn holidays_lunch_breaks_and_midnight() {
+        let holidays = [NaiveDate::from_ymd_opt(2026, 4, 3).unwrap()];
+        let c = Calendar::new(
+            "Europe/Berlin",
+            weekdays(&[(8 * H, 12 * H), (13 * H, 18 * H), (11 * H, 12 * H + 1800)]),
+            &holidays,
+        )
+        .unwrap();
+        // Merged: 08:00–12:30, 13:00–18:00 = 9.5 h a day.
+        assert_eq!(c.hours(0), [(8 * H, 12 * H + 1800), (13 * H, 18 * H)]);
+        // Thursday 2026-04-02 00:00 local to Saturday: Friday is a holiday.
+        assert_eq!(
+            c.business_duration(at("2026-04-01T22:00:00Z"), at("2026-04-03T22:00:00Z"))
+                .as_secs(),
+            34_200
+        );
+        let night =
+            Calendar::new("UTC", std::array::from_fn(|_| vec![(22 * H, 86_400)]), &[]).unwrap();
+        assert_eq!(
+            night
+                .business_duration(at("2026-03-02T21:00:00Z"), at("2026-03-03T01:00:00Z"))
+                .as_secs(),
+            7200
+        );
+        assert!(Calendar::new("UTC", weekdays(&[(9 * H, 9 * H)]), &[]).is_err());
+        assert!(Calendar::new("UTC", weekdays(&[(9 * H, 86_401)]), &[]).is_err());
+        assert_eq!(
+            Calendar::new("UTC", weekdays(&[(18 * H, 9 * H)]), &[])
+                .unwrap_err()
+                .to_string(),
+            "invalid working interval on mon: start 18:00:00 is not before end 09:00:00"
+        );
+    }
+
+    /// A 24/7 calendar: business time is calendar time, across DST changes.
+    #[test]
+    fn always_open_is_calendar_time() {
+        let c = Calendar::always_open("America/New_York").unwrap();
+        let (a, b) = (at("2026-03-01T00:00:00.5Z"), at("2026-11-15T00:00:00Z"));
+        assert_eq!(c.business_duration(a, b), (b - a).to_std().unwrap());
+        assert_eq!(c.business_duration(b, a), Duration::ZERO);
+    }
+
+    /// The definition, second by second.
+    fn brute_force(c: &Calendar, from: i64, to: i64) -> u64 {
+        let tz = c.zone().tz();
+        (from..to)
+            .filter(|&s| {
+                let local = DateTime::from_timestamp(s, 0)
+                    .unwrap()
+                    .with_timezone(&tz)
+                    .naive_local();
+                let day = local
+                    .date()
+                    .signed_duration_since(NaiveDate::default())
+                    .num_days();
+                let weekday = weekday(i128::from(day));
+                let time = local
+                    .time()
+                    .signed_duration_since(chrono::NaiveTime::MIN)
+                    .num_seconds() as u32;
+                !c.holidays.contains(&day)
+                    && c.hours[weekday].iter().any(|&(a, b)| a <= time && time < b)
+            })
+            .count() as u64
+    }
+
+    fn calendar() -> impl Strategy<Value = Calendar> {
+        let interval = (0u32..96, 1u32..48)
+            .prop_map(|(start, len)| (start * 900, ((start + len) * 900).min(86_400)));
+        let zones = prop::sample::select(vec![
+            "Europe/Berlin",
+            "America/New_York",
+            "Australia/Lord_Howe",
+            "UTC",
+            "Asia/Kolkata",
+        ]);
+        (
+            zones,
+            prop::collection::vec(prop::collection::vec(interval, 0..3), 7),
+            prop::collection::vec(0i64..20, 0..3),
+        )
+            .prop_map(|(zone, days, holidays)| {
+                let hours: [Vec<(u32, u32)>; 7] = std::array::from_fn(|d| days[d].clone());
+                let holidays: Vec<NaiveDate> = holidays
+                    .iter()
+                    .map(|d| {
+                        NaiveDate::from_ymd_opt(2026, 3, 20).unwrap() + chrono::Days::new(*d as u64)
+                    })
+                    .collect();
+                Calendar::new(zone, hours, &holidays).unwrap()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Short spans around the 2026 spring changes: equal to the
+        /// definition counted second by second.
+        #[test]
+        fn equals_the_brute_force_reference(c in calendar(), start in 0i64..(16 * 86_400), len in 0i64..(2 * 86_400)) {
+            let from = 1_773_900_000 + start; // 2026-03-19
+            let to = from + len;
+            let fast = c.business_duration(DateTime::from_timestamp(from, 0).unwrap(), DateTime::from_timestamp(to, 0).unwrap());
+            prop_assert_eq!(fast.as_secs(), brute_force(&c, from, to));
+            prop_assert_eq!(fast.subsec_nanos(), 0);
+        }
+
+        /// d(a, c) = d(a, b) + d(b, c), and never more than calendar time.
+        #[test]
+        fn additive_and_bounded(c in calendar(), a in -2_000_000_000i64..5_000_000_000, x in 0i64..10_000_000, y in 0i64..10_000_000, nanos in 0u32..1_000_000_000) {
+            let t = |s: i64| DateTime::from_timestamp(s, nanos).unwrap();
+            let (a, b, cc) = (t(a), t(a + x), t(a + x + y));
+            let whole = c.business_duration(a, cc);
+            prop_assert_eq!(whole, c.business_duration(a, b) + c.business_duration(b, cc));
+            prop_assert!(whole <= (cc - a).to_std().unwrap());
+        }
+    }
+}
