@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Offset, TimeZone as _, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::aggregate::TimeZone;
 use crate::error::{Error, ErrorKind};
@@ -44,7 +45,8 @@ const TABLE_END: i64 = 4_102_444_800;
 /// assert_eq!(business.as_secs(), 3600); // Friday 17:30–18:00, Monday 08:00–08:30 local
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "CalendarRepr", into = "CalendarRepr")]
 pub struct Calendar {
     zone: TimeZone,
     /// Working intervals of each weekday (Monday first) in seconds of the
@@ -61,6 +63,36 @@ pub struct Calendar {
     /// `(instant, offset seconds)`: the offset in force from each instant
     /// on, within the tabulated range.
     offsets: Vec<(i64, i32)>,
+}
+
+/// What a calendar is made of; the rest is derived again when it is read.
+#[derive(Serialize, Deserialize)]
+struct CalendarRepr {
+    zone: String,
+    hours: [Vec<(u32, u32)>; 7],
+    holidays: Vec<NaiveDate>,
+}
+
+impl TryFrom<CalendarRepr> for Calendar {
+    type Error = Error;
+    fn try_from(repr: CalendarRepr) -> Result<Self, Error> {
+        Calendar::new(&repr.zone, repr.hours, &repr.holidays)
+    }
+}
+
+impl From<Calendar> for CalendarRepr {
+    fn from(calendar: Calendar) -> Self {
+        let holidays = calendar
+            .holidays
+            .iter()
+            .map(|&day| NaiveDate::default() + chrono::TimeDelta::days(day))
+            .collect();
+        CalendarRepr {
+            zone: calendar.zone.name().to_owned(),
+            hours: calendar.hours,
+            holidays,
+        }
+    }
 }
 
 impl Calendar {

@@ -95,9 +95,9 @@ pub use dimensions::Dimensions;
 pub use error::{Error, ErrorKind};
 pub use id::{EventId, Name, ResponseId, TicketId};
 pub use kpi::{
-    Ces, Comparison, Confidence, Csat, Distribution, DistributionSummary, Favorable, Interval, Nps,
-    NpsInterval, NpsSummary, ScaleSummary, SummaryOptions, SurveyKpis, SurveySummary, TicketKpis,
-    TicketSummary, RELATIVE_ACCURACY, Z95,
+    BusinessSummary, Ces, Comparison, Confidence, Csat, Distribution, DistributionSummary,
+    Favorable, Interval, Nps, NpsInterval, NpsSummary, ScaleSummary, SummaryOptions, SurveyKpis,
+    SurveySummary, TicketKpis, TicketSummary, RELATIVE_ACCURACY, Z95,
 };
 pub use report::{
     GroupReport, InputSummary, RecordCounts, RecordKind, Rejection, Report, TicketCounts,

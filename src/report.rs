@@ -227,6 +227,12 @@ impl Serialize for TicketsJson<'_> {
         for (key, value) in distributions {
             map.serialize_entry(key, value)?;
         }
+        if let Some(b) = &t.business {
+            map.serialize_entry("first_response_business_s", &b.first_response)?;
+            map.serialize_entry("reply_business_s", &b.reply)?;
+            map.serialize_entry("first_resolution_business_s", &b.first_resolution)?;
+            map.serialize_entry("full_resolution_business_s", &b.full_resolution)?;
+        }
         map.end()
     }
 }

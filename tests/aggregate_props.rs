@@ -150,7 +150,27 @@ fn input() -> impl Strategy<Value = Vec<Record>> {
 
 fn options(variant: u8) -> AggregateOptions {
     let o = AggregateOptions::new();
-    match variant % 4 {
+    match variant % 5 {
+        4 => {
+            // Business hours: Monday to Friday 08:00–18:00 in Berlin, made once.
+            static CALENDAR: std::sync::OnceLock<cxmetrics::Calendar> = std::sync::OnceLock::new();
+            let calendar = CALENDAR.get_or_init(|| {
+                let day = vec![(8 * 3600, 18 * 3600)];
+                let hours = [
+                    day.clone(),
+                    day.clone(),
+                    day.clone(),
+                    day.clone(),
+                    day,
+                    vec![],
+                    vec![],
+                ];
+                cxmetrics::Calendar::new("Europe/Berlin", hours, &[]).unwrap()
+            });
+            o.group_by(&[Dimension::Agent])
+                .unwrap()
+                .calendar(calendar.clone())
+        }
         0 => o,
         1 => o
             .group_by(&[Dimension::Agent])
@@ -260,7 +280,7 @@ proptest! {
     #[test]
     fn any_split_merged_in_any_tree_equals_one_pass(
         records in input(),
-        variant in 0..4u8,
+        variant in 0..5u8,
         assignment in prop::collection::vec(0..4usize, 400),
         choices in prop::collection::vec(any::<prop::sample::Index>(), 4),
     ) {
@@ -291,7 +311,7 @@ proptest! {
     /// them on two threads): absorbing moves the events over, and the
     /// result is one pass's.
     #[test]
-    fn absorbing_a_state_of_events_equals_one_pass(records in input(), variant in 0..4u8) {
+    fn absorbing_a_state_of_events_equals_one_pass(records in input(), variant in 0..5u8) {
         let mut whole = Aggregator::new(options(variant));
         feed(&mut whole, &records);
         let is_event = |r: &&Record| matches!(r, Record::Event(_) | Record::Rejected(RecordKind::Events, _));
@@ -305,7 +325,7 @@ proptest! {
     }
 
     #[test]
-    fn save_restore_continue_equals_never_stopping(records in input(), variant in 0..4u8, cut in any::<prop::sample::Index>()) {
+    fn save_restore_continue_equals_never_stopping(records in input(), variant in 0..5u8, cut in any::<prop::sample::Index>()) {
         let mut whole = Aggregator::new(options(variant));
         feed(&mut whole, &records);
         let cut = cut.index(records.len() + 1);

@@ -81,7 +81,7 @@ fn contract_examples() {
             continue;
         };
         let command = command.trim_end_matches("` |");
-        if ["--calendar", "--sla", "--targets", "--staffing"]
+        if ["--sla", "--targets", "--staffing"]
             .iter()
             .any(|o| command.contains(o))
         {
@@ -92,7 +92,7 @@ fn contract_examples() {
         same(&expected(report), &json(&cxmetrics(&args)), report);
         checked += 1;
     }
-    assert_eq!(checked, 8);
+    assert_eq!(checked, 9);
 }
 
 fn temp(name: &str) -> PathBuf {
@@ -233,6 +233,76 @@ fn errors_and_exit_statuses() {
     assert_eq!(
         (empty["as_of"].clone(), empty["groups"].clone()),
         (Value::Null, Value::Array(vec![]))
+    );
+}
+
+/// Option files: a duplicate key, an unknown key or a wrong type is an
+/// error naming the file and the field, exit 2.
+#[test]
+fn calendar_files() {
+    let file = temp("calendar.json");
+    let path = file.to_str().unwrap();
+    let cases = [
+        (
+            r#"{"timezone": "Europe/Berlin", "hours": {"mon": [["08:00", "18:00"]]}, "extra": 1}"#,
+            "unknown field `extra`",
+        ),
+        (
+            r#"{"timezone": "Europe/Berlin", "timezone": "UTC"}"#,
+            "duplicate field `timezone`",
+        ),
+        (
+            r#"{"timezone": "Europe/Berlin", "hours": {"mon": [["08:00", "25:00"]]}}"#,
+            "hours.mon[0]: invalid time \"25:00\"",
+        ),
+        (
+            r#"{"timezone": "Europe/Berlin", "hours": {"mon": [["18:00", "08:00"]]}}"#,
+            "start 18:00:00 is not before end 08:00:00",
+        ),
+        (
+            r#"{"timezone": "Europe/Berlin", "hours": {"moon": [["08:00", "18:00"]]}}"#,
+            "unknown field `moon`",
+        ),
+        (
+            r#"{"timezone": "Mars/Base"}"#,
+            "unknown time zone \"Mars/Base\"",
+        ),
+        (
+            r#"{"timezone": "UTC", "holidays": ["2026-4-3"]}"#,
+            "holidays: invalid date \"2026-4-3\"",
+        ),
+        (
+            r#"{"timezone": "UTC", "hours": {"mon": "08:00-18:00"}}"#,
+            "invalid type",
+        ),
+    ];
+    for (json, message) in cases {
+        std::fs::write(&file, json).unwrap();
+        let out = cxmetrics(&["report", "--events", "night/events.csv", "--calendar", path]);
+        assert_eq!(out.status.code(), Some(2), "{json}");
+        assert!(
+            stderr(&out).contains("calendar.json") && stderr(&out).contains(message),
+            "{json}: {}",
+            stderr(&out)
+        );
+    }
+    // A 24/7 calendar: business time equals calendar time.
+    std::fs::write(&file, r#"{"timezone": "UTC", "hours": {"mon": [["00:00", "24:00"]], "tue": [["00:00", "24:00"]], "wed": [["00:00", "24:00"]], "thu": [["00:00", "24:00"]], "fri": [["00:00", "24:00"]], "sat": [["00:00", "24:00"]], "sun": [["00:00", "24:00"]]}}"#).unwrap();
+    let report = json(&cxmetrics(&[
+        "report",
+        "--events",
+        "tickets-edge/events.jsonl",
+        "--calendar",
+        path,
+    ]));
+    let tickets = &report["groups"][0]["tickets"];
+    assert_eq!(
+        tickets["first_response_s"],
+        tickets["first_response_business_s"]
+    );
+    assert_eq!(
+        tickets["full_resolution_s"],
+        tickets["full_resolution_business_s"]
     );
 }
 

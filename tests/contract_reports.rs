@@ -95,7 +95,6 @@ fn compare(expected: &Value, actual: &Value, path: &str, diffs: &mut Vec<String>
 
 /// Runs one example: `args` are the contract's command-line options.
 fn check(expected: &str, surveys: &[&str], events: &[&str], args: &[(&str, &str)]) {
-    let dir = Path::new("tests/data");
     let mut options = AggregateOptions::new();
     for &(flag, value) in args {
         options = match flag {
@@ -109,6 +108,12 @@ fn check(expected: &str, surveys: &[&str], events: &[&str], args: &[(&str, &str)
             _ => panic!("unsupported option {flag}"),
         };
     }
+    check_with(expected, surveys, events, options);
+}
+
+/// Runs one example with the given options.
+fn check_with(expected: &str, surveys: &[&str], events: &[&str], options: AggregateOptions) {
+    let dir = Path::new("tests/data");
     let mut aggregator = Aggregator::new(options);
     for file in surveys {
         feed(&mut aggregator, dir, file, RecordKind::Surveys);
@@ -183,6 +188,23 @@ fn tickets_edge() {
         &[],
         &e,
         &[("--group-by", "topic,team")],
+    );
+}
+
+/// `night`: both DST changes of 2026 inside working hours (Saturday
+/// 22:00–24:00 and Sunday 01:00–05:00 in Europe/Berlin).
+#[test]
+fn night() {
+    const H: u32 = 3600;
+    let mut hours: [Vec<(u32, u32)>; 7] = Default::default();
+    hours[5] = vec![(22 * H, 24 * H)];
+    hours[6] = vec![(H, 5 * H)];
+    let calendar = cxmetrics::Calendar::new("Europe/Berlin", hours, &[]).unwrap();
+    check_with(
+        "night/report.json",
+        &[],
+        &["night/events.csv"],
+        AggregateOptions::new().calendar(calendar),
     );
 }
 

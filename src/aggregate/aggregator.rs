@@ -549,7 +549,10 @@ impl Aggregator {
                 Ok(Some(t)) => {
                     valid += 1;
                     let key = ticket_key(&mut bucketer, &self.state.options, &t);
-                    groups.entry(key).or_default().add_derived(&t);
+                    groups
+                        .entry(key)
+                        .or_default()
+                        .add_derived(&t, self.state.options.business_hours());
                 }
             }
         });
@@ -756,7 +759,11 @@ impl Aggregator {
                 Ok(Some(t)) => {
                     tickets.valid += 1;
                     let key = ticket_key(&mut bucketer, options, &t);
-                    groups.entry(key).or_insert_with(fresh).1.add_derived(&t);
+                    groups
+                        .entry(key)
+                        .or_insert_with(fresh)
+                        .1
+                        .add_derived(&t, options.business_hours());
                 }
             });
             let folded = &state.folded;

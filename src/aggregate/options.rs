@@ -180,6 +180,8 @@ pub struct AggregateOptions {
     scales: Scales,
     #[serde(default)]
     idle_horizon: Option<std::time::Duration>,
+    #[serde(default)]
+    calendar: Option<crate::calendar::Calendar>,
 }
 
 impl AggregateOptions {
@@ -247,6 +249,19 @@ impl AggregateOptions {
     pub fn idle_horizon(mut self, idle: std::time::Duration) -> Self {
         self.idle_horizon = Some(idle);
         self
+    }
+
+    /// Business hours: each ticket's first response, reply waits and
+    /// resolutions are also measured in business time (the report's
+    /// `*_business_s` distributions).
+    pub fn calendar(mut self, calendar: crate::calendar::Calendar) -> Self {
+        self.calendar = Some(calendar);
+        self
+    }
+
+    /// The business-hours calendar, if set.
+    pub fn business_hours(&self) -> Option<&crate::calendar::Calendar> {
+        self.calendar.as_ref()
     }
 
     /// The idle horizon of streaming mode, if set.

@@ -22,4 +22,4 @@ pub use nps::{Nps, NpsSummary};
 pub use options::{NpsInterval, SummaryOptions};
 pub use rated::{Ces, Csat, ScaleSummary};
 pub use survey_kpis::{SurveyKpis, SurveySummary};
-pub use tickets::{DistributionSummary, TicketKpis, TicketSummary};
+pub use tickets::{BusinessSummary, DistributionSummary, TicketKpis, TicketSummary};

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::distribution::Distribution;
+use crate::calendar::Calendar;
 use crate::error::{Error, ErrorKind};
 use crate::timeline::{Derived, TicketMetrics};
 
@@ -42,6 +43,17 @@ pub struct TicketKpis {
     first_resolution: Distribution,
     full_resolution: Distribution,
     handle: Distribution,
+    /// Whether tickets were also measured in business time.
+    #[serde(default)]
+    business_hours: bool,
+    #[serde(default)]
+    first_response_business: Distribution,
+    #[serde(default)]
+    reply_business: Distribution,
+    #[serde(default)]
+    first_resolution_business: Distribution,
+    #[serde(default)]
+    full_resolution_business: Distribution,
 }
 
 impl TicketKpis {
@@ -52,10 +64,34 @@ impl TicketKpis {
 
     /// Counts one valid ticket.
     pub fn add(&mut self, ticket: &TicketMetrics<'_>) {
-        self.add_derived(ticket.derived());
+        self.add_derived(ticket.derived(), None);
     }
 
-    pub(crate) fn add_derived<S>(&mut self, t: &Derived<S>) {
+    /// Counts one valid ticket, measuring its first response, reply waits
+    /// and resolutions also in the business time of `calendar`.
+    pub fn add_with_calendar(&mut self, ticket: &TicketMetrics<'_>, calendar: &Calendar) {
+        self.add_derived(ticket.derived(), Some(calendar));
+    }
+
+    pub(crate) fn add_derived<S>(&mut self, t: &Derived<S>, calendar: Option<&Calendar>) {
+        if let Some(calendar) = calendar {
+            self.business_hours = true;
+            let business = |from: crate::time::Instant, to: crate::time::Instant| {
+                calendar.business_duration(from.to_utc(), to.to_utc())
+            };
+            if let Some(at) = t.first_agent_reply {
+                self.first_response_business.add(business(t.created, at));
+            }
+            for &(opened, closed) in &t.waits {
+                self.reply_business.add(business(opened, closed));
+            }
+            if let Some(at) = t.first_solved {
+                self.first_resolution_business.add(business(t.created, at));
+            }
+            if let Some(at) = t.last_solved.filter(|_| t.resolved) {
+                self.full_resolution_business.add(business(t.created, at));
+            }
+        }
         self.created += 1;
         self.answered += u64::from(t.first_agent_reply.is_some());
         self.resolved += u64::from(t.resolved);
@@ -104,6 +140,17 @@ impl TicketKpis {
         merged.first_resolution.merge(&other.first_resolution)?;
         merged.full_resolution.merge(&other.full_resolution)?;
         merged.handle.merge(&other.handle)?;
+        merged.business_hours |= other.business_hours;
+        merged
+            .first_response_business
+            .merge(&other.first_response_business)?;
+        merged.reply_business.merge(&other.reply_business)?;
+        merged
+            .first_resolution_business
+            .merge(&other.first_resolution_business)?;
+        merged
+            .full_resolution_business
+            .merge(&other.full_resolution_business)?;
         *self = merged;
         Ok(())
     }
@@ -140,6 +187,12 @@ impl TicketKpis {
             first_resolution: DistributionSummary::of(&self.first_resolution),
             full_resolution: DistributionSummary::of(&self.full_resolution),
             handle: DistributionSummary::of(&self.handle),
+            business: self.business_hours.then(|| BusinessSummary {
+                first_response: DistributionSummary::of(&self.first_response_business),
+                reply: DistributionSummary::of(&self.reply_business),
+                first_resolution: DistributionSummary::of(&self.first_resolution_business),
+                full_resolution: DistributionSummary::of(&self.full_resolution_business),
+            }),
         })
     }
 }
@@ -202,4 +255,19 @@ pub struct TicketSummary {
     pub full_resolution: Option<DistributionSummary>,
     /// Handle times: the mean is AHT.
     pub handle: Option<DistributionSummary>,
+    /// The business-time twins, when a calendar was given.
+    pub business: Option<BusinessSummary>,
+}
+
+/// The four durations measured in business time (CONTRACT section 6.1).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BusinessSummary {
+    /// First response times.
+    pub first_response: Option<DistributionSummary>,
+    /// Every closed reply wait.
+    pub reply: Option<DistributionSummary>,
+    /// First resolution times.
+    pub first_resolution: Option<DistributionSummary>,
+    /// Full resolution times.
+    pub full_resolution: Option<DistributionSummary>,
 }

@@ -65,6 +65,9 @@ pub struct GroupArgs {
     /// The CES scale.
     #[arg(long, value_name = "MIN-MAX", value_parser = parse_scale)]
     pub ces_scale: Option<Scale>,
+    /// Business hours (JSON): durations also in business time.
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
 }
 
 impl GroupArgs {
@@ -83,6 +86,9 @@ impl GroupArgs {
         if let Some(as_of) = self.as_of {
             options = options.as_of(as_of);
         }
+        if let Some(path) = &self.calendar {
+            options = options.calendar(crate::files::calendar(path).map_err(|f| f.0)?);
+        }
         Ok(options)
     }
 
@@ -93,6 +99,7 @@ impl GroupArgs {
             || self.as_of.is_some()
             || self.csat_scale.is_some()
             || self.ces_scale.is_some()
+            || self.calendar.is_some()
     }
 }
 

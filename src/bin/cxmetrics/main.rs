@@ -2,6 +2,7 @@
 //! It only parses arguments and files and calls the library.
 
 mod args;
+mod files;
 mod input;
 mod output;
 

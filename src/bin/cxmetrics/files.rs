@@ -1,0 +1,110 @@
+//! The option files (CONTRACT section 6), parsed strictly into the
+//! library's types: a duplicate key, an unknown key or a wrong type is an
+//! error naming the file and the field.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use cxmetrics::Calendar;
+use serde::Deserialize;
+
+use crate::Failure;
+
+/// `--calendar FILE`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarFile {
+    timezone: String,
+    #[serde(default)]
+    hours: Hours,
+    #[serde(default)]
+    holidays: Vec<String>,
+}
+
+/// Working intervals per weekday, `[["08:00", "18:00"], …]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Hours {
+    mon: Option<Vec<(String, String)>>,
+    tue: Option<Vec<(String, String)>>,
+    wed: Option<Vec<(String, String)>>,
+    thu: Option<Vec<(String, String)>>,
+    fri: Option<Vec<(String, String)>>,
+    sat: Option<Vec<(String, String)>>,
+    sun: Option<Vec<(String, String)>>,
+}
+
+/// `HH:MM` or `HH:MM:SS` (two digits each) as seconds of the day; `24:00`
+/// is the end of the day.
+fn clock(text: &str) -> Option<u32> {
+    let b = text.as_bytes();
+    let two = |i: usize| -> Option<u32> {
+        let (h, l) = (*b.get(i)?, *b.get(i + 1)?);
+        (h.is_ascii_digit() && l.is_ascii_digit())
+            .then(|| u32::from(h - b'0') * 10 + u32::from(l - b'0'))
+    };
+    let (hours, minutes) = (two(0)?, two(3)?);
+    let seconds = match b.len() {
+        5 if b[2] == b':' => 0,
+        8 if b[2] == b':' && b[5] == b':' => two(6)?,
+        _ => return None,
+    };
+    let valid = (hours < 24 && minutes < 60 && seconds < 60)
+        || (hours == 24 && minutes == 0 && seconds == 0);
+    valid.then_some(hours * 3600 + minutes * 60 + seconds)
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Failure(format!(
+            "{}: {}",
+            path.display(),
+            e.to_string().to_lowercase()
+        ))
+    })
+}
+
+/// Reads a calendar file.
+pub fn calendar(path: &Path) -> Result<Calendar, Failure> {
+    let fail = |what: String| Failure(format!("{}: {what}", path.display()));
+    let file: CalendarFile = serde_json::from_str(&read(path)?).map_err(|e| fail(e.to_string()))?;
+    let days = [
+        &file.hours.mon,
+        &file.hours.tue,
+        &file.hours.wed,
+        &file.hours.thu,
+        &file.hours.fri,
+        &file.hours.sat,
+        &file.hours.sun,
+    ];
+    let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let mut hours: [Vec<(u32, u32)>; 7] = Default::default();
+    for (d, intervals) in days.iter().enumerate() {
+        for (i, (start, end)) in intervals.iter().flatten().enumerate() {
+            let time = |text: &str| {
+                clock(text).ok_or_else(|| {
+                    fail(format!(
+                        "hours.{}[{i}]: invalid time {text:?}: expected HH:MM or HH:MM:SS",
+                        names[d]
+                    ))
+                })
+            };
+            hours[d].push((time(start)?, time(end)?));
+        }
+    }
+    let holidays = file
+        .holidays
+        .iter()
+        .map(|text| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .filter(|_| text.len() == 10)
+                .ok_or_else(|| {
+                    fail(format!(
+                        "holidays: invalid date {text:?}: expected YYYY-MM-DD"
+                    ))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Calendar::new(&file.timezone, hours, &holidays).map_err(|e| fail(e.to_string()))
+}
