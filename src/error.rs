@@ -135,6 +135,12 @@ pub enum ErrorKind {
         /// End, in seconds of the day.
         end: u32,
     },
+    /// Text that is not a non-negative decimal number.
+    #[error("invalid number {0:?}: expected digits with an optional fraction")]
+    InvalidNumber(String),
+    /// A staffing question that cannot be answered (CONTRACT section 7).
+    #[error("invalid staffing {0}")]
+    InvalidStaffing(String),
     /// A file that cannot be read as input (CONTRACT section 1.3).
     #[error("{file}: {problem}")]
     File {

@@ -84,6 +84,7 @@ mod id;
 pub mod io;
 mod kpi;
 mod report;
+mod staffing;
 mod survey;
 mod ticket;
 mod time;
@@ -102,6 +103,7 @@ pub use kpi::{
 pub use report::{
     GroupReport, InputSummary, RecordCounts, RecordKind, Rejection, Report, TicketCounts,
 };
+pub use staffing::{erlang_c, Decimal, ServiceTarget, Staffing, StaffingResult};
 pub use survey::{
     NpsCategory, NpsScore, Scale, ScaleScore, Scales, SurveyMetric, SurveyResponse, SurveyScore,
 };

@@ -365,3 +365,78 @@ fn standard_input_and_other_formats() {
         "{table}"
     );
 }
+
+#[test]
+fn staffing() {
+    let out = json(&cxmetrics(&[
+        "staffing",
+        "--arrivals",
+        "100",
+        "--interval",
+        "30m",
+        "--aht",
+        "180s",
+        "--target",
+        "80/20s",
+        "--shrinkage",
+        "30%",
+        "--max-occupancy",
+        "85%",
+        "--agents-per-lead",
+        "12",
+    ]));
+    assert_eq!(
+        (
+            out["traffic_erlangs"].as_f64(),
+            out["agents"].as_u64(),
+            out["scheduled"].as_u64(),
+            out["leads"].as_u64()
+        ),
+        (Some(10.0), Some(14), Some(20), Some(2))
+    );
+    assert!((out["service_level"].as_f64().unwrap() - 0.8884).abs() < 1e-4);
+    let without_leads = json(&cxmetrics(&[
+        "staffing",
+        "--arrivals",
+        "25",
+        "--interval",
+        "15m",
+        "--aht",
+        "752s",
+        "--target",
+        "90/20s",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        (without_leads["agents"].as_u64(), without_leads.get("leads")),
+        (Some(28), None)
+    );
+    for bad in [
+        ["--arrivals", "0"],
+        ["--target", "100/20s"],
+        ["--aht", "0s"],
+        ["--interval", "30"],
+    ] {
+        let mut args = vec![
+            "staffing",
+            "--arrivals",
+            "100",
+            "--interval",
+            "30m",
+            "--aht",
+            "180s",
+            "--target",
+            "80/20s",
+        ];
+        let i = args.iter().position(|a| *a == bad[0]).unwrap();
+        args[i + 1] = bad[1];
+        let out = cxmetrics(&args);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(
+            stderr(&out).starts_with("cxmetrics: invalid staffing"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

@@ -25,6 +25,45 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Combine saved states made with the same options into one.
     Merge(MergeArgs),
+    /// Agents needed for an arrival rate and handling time (Erlang C).
+    Staffing(StaffingArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StaffingArgs {
+    /// Contacts arriving per interval (a positive number).
+    #[arg(long)]
+    pub arrivals: String,
+    /// The interval: a positive number of s, m or h (`30m`).
+    #[arg(long)]
+    pub interval: String,
+    /// Average handling time: a positive number of s, m or h (`180s`).
+    #[arg(long)]
+    pub aht: String,
+    /// Service-level target P/Ts: P% answered within T seconds (`80/20s`).
+    #[arg(long)]
+    pub target: String,
+    /// Share of paid time not on contacts (`30%`).
+    #[arg(long)]
+    pub shrinkage: Option<String>,
+    /// Highest occupancy allowed (`85%`).
+    #[arg(long)]
+    pub max_occupancy: Option<String>,
+    /// Scheduled agents per team lead: adds `leads`.
+    #[arg(long)]
+    pub agents_per_lead: Option<u64>,
+    /// Output format (default: table on a terminal, else json).
+    #[arg(long, value_enum)]
+    pub format: Option<StaffingFormat>,
+}
+
+/// The staffing command's output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StaffingFormat {
+    /// `{"traffic_erlangs", "agents", "scheduled", …}`.
+    Json,
+    /// One figure a line.
+    Table,
 }
 
 /// Input files and how to read them.

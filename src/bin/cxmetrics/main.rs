@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use cxmetrics::Aggregator;
 
-use args::{Cli, Command, Format, IngestArgs, MergeArgs, ReportArgs};
+use args::{Cli, Command, Format, IngestArgs, MergeArgs, ReportArgs, StaffingArgs, StaffingFormat};
 
 /// A failure: its message goes to standard error, and the exit status is 2.
 #[derive(Debug)]
@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report(args),
         Command::Ingest(args) => ingest(args),
         Command::Merge(args) => merge(args),
+        Command::Staffing(args) => staffing(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -116,4 +117,40 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
             .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
     }
     save_state(&merged, &args.output)
+}
+
+fn staffing(args: StaffingArgs) -> Result<(), Failure> {
+    let fail = |e: cxmetrics::Error| Failure(e.to_string());
+    let mut question =
+        cxmetrics::Staffing::new(&args.arrivals, &args.interval, &args.aht, &args.target)
+            .map_err(fail)?;
+    if let Some(shrinkage) = &args.shrinkage {
+        question = question.shrinkage(shrinkage).map_err(fail)?;
+    }
+    if let Some(occupancy) = &args.max_occupancy {
+        question = question.max_occupancy(occupancy).map_err(fail)?;
+    }
+    if let Some(per_lead) = args.agents_per_lead {
+        question = question.agents_per_lead(per_lead).map_err(fail)?;
+    }
+    let r = question.solve();
+    let table = args.format.map_or(std::io::stdout().is_terminal(), |f| {
+        f == StaffingFormat::Table
+    });
+    let text = if table {
+        let mut text = format!(
+            "traffic      {:.3} Erlangs\nagents       {}\nscheduled    {}\nservice      {:.4}\nasa          {:.2} s\noccupancy    {:.4}\np(wait)      {:.4}\n",
+            r.traffic_erlangs, r.agents, r.scheduled, r.service_level, r.asa_s, r.occupancy, r.p_wait
+        );
+        if let Some(leads) = r.leads {
+            text.push_str(&format!("leads        {leads}\n"));
+        }
+        text
+    } else {
+        serde_json::to_string_pretty(&r).map_err(|e| Failure(e.to_string()))? + "\n"
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| Failure(format!("writing the result: {e}")))
 }

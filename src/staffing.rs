@@ -1,0 +1,539 @@
+//! Staffing with Erlang C (CONTRACT section 7): agents needed for an
+//! arrival rate, a handling time and a service-level target.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind};
+
+/// An exact non-negative decimal, `mantissa / 10^scale`, so that the
+/// contract's ceilings (⌈21 / 70%⌉ = 30) do not suffer binary rounding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decimal {
+    mantissa: u128,
+    scale: u32,
+}
+
+impl Decimal {
+    /// The value as a float, for the Erlang formulas.
+    pub fn to_f64(self) -> f64 {
+        self.mantissa as f64 / 10f64.powi(self.scale as i32)
+    }
+
+    fn is_zero(self) -> bool {
+        self.mantissa == 0
+    }
+
+    /// `(numerator, denominator)` of the value.
+    fn ratio(self) -> (u128, u128) {
+        (self.mantissa, 10u128.pow(self.scale))
+    }
+}
+
+impl FromStr for Decimal {
+    type Err = Error;
+
+    /// Digits with an optional fraction (`12`, `0.5`, `85.25`); at most 18
+    /// digits in all.
+    fn from_str(text: &str) -> Result<Self, Error> {
+        let invalid = || Error::from(ErrorKind::InvalidNumber(text.to_owned()));
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let digits = whole.len() + fraction.len();
+        let all_digits = whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || (text.contains('.') && fraction.is_empty())
+            || !all_digits
+            || digits > 18
+        {
+            return Err(invalid());
+        }
+        let mantissa = format!("{whole}{fraction}")
+            .parse()
+            .map_err(|_| invalid())?;
+        Ok(Decimal {
+            mantissa,
+            scale: fraction.len() as u32,
+        })
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_f64())
+    }
+}
+
+/// `⌈a / b⌉` of two positive ratios, exactly (in floating point only if the
+/// exact products would pass 2^128, far beyond any staffing question).
+fn ceil_div((an, ad): (u128, u128), (bn, bd): (u128, u128)) -> u128 {
+    match (an.checked_mul(bd), ad.checked_mul(bn)) {
+        (Some(num), Some(den)) if den > 0 => num.div_ceil(den),
+        _ => ((an as f64 / ad as f64) / (bn as f64 / bd as f64)).ceil() as u128,
+    }
+}
+
+/// The most traffic answered, in Erlangs: far beyond any contact centre,
+/// and each question still takes milliseconds.
+const MAX_TRAFFIC: u128 = 10_000_000;
+
+/// A duration written as a positive number with a unit: `30m`, `180s`,
+/// `1h`, `0.5h`; in seconds.
+fn duration(text: &str, what: &'static str) -> Result<Decimal, Error> {
+    let invalid = || {
+        Error::from(ErrorKind::InvalidStaffing(format!(
+            "{what} {text:?}: expected a positive number of s, m or h"
+        )))
+    };
+    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let factor = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => return Err(invalid()),
+    };
+    let value: Decimal = number.parse().map_err(|_| invalid())?;
+    if value.is_zero() {
+        return Err(invalid());
+    }
+    Ok(Decimal {
+        mantissa: value.mantissa * factor,
+        scale: value.scale,
+    })
+}
+
+/// A percentage, `%` optional: `30%`, `85`, `0.5%`.
+fn percent(text: &str) -> Result<Decimal, Error> {
+    text.strip_suffix('%').unwrap_or(text).parse()
+}
+
+/// The service-level target `P/Ts`: P percent of contacts answered within
+/// T seconds (`80/20s`), with 0 < P < 100 and T > 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceTarget {
+    percent: Decimal,
+    seconds: Decimal,
+}
+
+impl ServiceTarget {
+    /// The share to reach, 0..1.
+    pub fn share(self) -> f64 {
+        self.percent.to_f64() / 100.0
+    }
+
+    /// The answer time, in seconds.
+    pub fn seconds(self) -> f64 {
+        self.seconds.to_f64()
+    }
+}
+
+impl FromStr for ServiceTarget {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self, Error> {
+        let invalid = || {
+            Error::from(ErrorKind::InvalidStaffing(format!(
+                "target {text:?}: expected P/Ts with 0 < P < 100, e.g. 80/20s"
+            )))
+        };
+        let (p, t) = text.split_once('/').ok_or_else(invalid)?;
+        let percent = percent(p).map_err(|_| invalid())?;
+        let seconds: Decimal = t
+            .strip_suffix('s')
+            .ok_or_else(invalid)?
+            .parse()
+            .map_err(|_| invalid())?;
+        let (num, den) = percent.ratio();
+        if percent.is_zero() || num >= 100 * den || seconds.is_zero() {
+            return Err(invalid());
+        }
+        Ok(ServiceTarget { percent, seconds })
+    }
+}
+
+/// The probability that a contact waits, Erlang C, for `agents` agents and
+/// `traffic` Erlangs (`agents > traffic`); from the Erlang B recursion
+/// `B(n) = A·B(n−1) / (n + A·B(n−1))`, which neither overflows nor loses
+/// precision at 100 000 Erlangs and more.
+pub fn erlang_c(agents: u64, traffic: f64) -> f64 {
+    let mut b = 1.0;
+    for n in 1..=agents {
+        b = traffic * b / (n as f64 + traffic * b);
+    }
+    erlang_c_from_b(agents, traffic, b)
+}
+
+fn erlang_c_from_b(agents: u64, traffic: f64, b: f64) -> f64 {
+    let n = agents as f64;
+    n * b / (n - traffic * (1.0 - b))
+}
+
+/// What Erlang C says about a staffing level.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct StaffingResult {
+    /// Offered traffic A = arrivals · AHT / interval, in Erlangs.
+    pub traffic_erlangs: f64,
+    /// Agents answering: the smallest N > A meeting the target, raised
+    /// for the maximum occupancy.
+    pub agents: u64,
+    /// Agents to schedule: ⌈N / (1 − shrinkage)⌉.
+    pub scheduled: u64,
+    /// The share answered within the target time, for `agents`.
+    pub service_level: f64,
+    /// Average speed of answer, seconds.
+    pub asa_s: f64,
+    /// A / N.
+    pub occupancy: f64,
+    /// Erlang C: the probability of waiting.
+    pub p_wait: f64,
+    /// Team leads: ⌈scheduled / agents per lead⌉, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leads: Option<u64>,
+}
+
+/// A staffing question: arrivals per interval, average handling time and
+/// a service-level target, with optional shrinkage, maximum occupancy and
+/// agents per lead.
+///
+/// Erlang C assumes Poisson arrivals, exponential handling times and no
+/// abandonment: callers who hang up make it overstaff.
+///
+/// ```
+/// use cxmetrics::Staffing;
+/// // callcentrehelper's worked example: 100 calls per 30 minutes, AHT
+/// // 180 s, 80% answered in 20 s.
+/// let result = Staffing::new("100", "30m", "180s", "80/20s")?.solve();
+/// assert_eq!((result.traffic_erlangs, result.agents), (10.0, 14));
+/// assert!((result.service_level - 0.8884).abs() < 1e-4);
+/// let scheduled = Staffing::new("100", "30m", "180s", "80/20s")?
+///     .shrinkage("30%")?
+///     .max_occupancy("85%")?
+///     .solve()
+///     .scheduled;
+/// assert_eq!(scheduled, 20);
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Staffing {
+    arrivals: Decimal,
+    interval: Decimal,
+    aht: Decimal,
+    target: ServiceTarget,
+    shrinkage: Option<Decimal>,
+    max_occupancy: Option<Decimal>,
+    agents_per_lead: Option<u64>,
+    /// Offered traffic, arrivals · AHT / interval, as an exact ratio.
+    traffic: (u128, u128),
+}
+
+impl Staffing {
+    /// `arrivals` (a positive number) per `interval`, handled in `aht` on
+    /// average (`30m`, `180s`, `1h`), to reach `target` (`80/20s`).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidStaffing`] naming the value.
+    pub fn new(arrivals: &str, interval: &str, aht: &str, target: &str) -> Result<Staffing, Error> {
+        let arrivals: Decimal = arrivals
+            .parse()
+            .ok()
+            .filter(|a: &Decimal| !a.is_zero())
+            .ok_or_else(|| {
+                ErrorKind::InvalidStaffing(format!(
+                    "arrivals {arrivals:?}: expected a positive number"
+                ))
+            })?;
+        let (interval, aht, target) = (
+            duration(interval, "interval")?,
+            duration(aht, "aht")?,
+            target.parse()?,
+        );
+        let (an, ad) = arrivals.ratio();
+        let (hn, hd) = aht.ratio();
+        let (inn, ind) = interval.ratio();
+        let num = an.checked_mul(hn).and_then(|x| x.checked_mul(ind));
+        let den = ad.checked_mul(hd).and_then(|x| x.checked_mul(inn));
+        let traffic = match (num, den) {
+            (Some(num), Some(den)) if num / den < MAX_TRAFFIC => (num, den),
+            _ => {
+                return ErrorKind::InvalidStaffing(format!(
+                    "traffic: more than {MAX_TRAFFIC} Erlangs"
+                ))
+                .err()
+            }
+        };
+        Ok(Staffing {
+            arrivals,
+            interval,
+            aht,
+            target,
+            shrinkage: None,
+            max_occupancy: None,
+            agents_per_lead: None,
+            traffic,
+        })
+    }
+
+    /// Shrinkage (`30%`): the share of paid time not on contacts, 0 ≤ s < 100%.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidStaffing`].
+    pub fn shrinkage(mut self, text: &str) -> Result<Staffing, Error> {
+        let value = percent(text).ok().filter(|p| {
+            let (n, d) = p.ratio();
+            n < 100 * d
+        });
+        self.shrinkage = Some(value.ok_or_else(|| {
+            ErrorKind::InvalidStaffing(format!("shrinkage {text:?}: expected 0% to below 100%"))
+        })?);
+        Ok(self)
+    }
+
+    /// Maximum occupancy (`85%`): 0 < o ≤ 100%.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidStaffing`].
+    pub fn max_occupancy(mut self, text: &str) -> Result<Staffing, Error> {
+        let value = percent(text).ok().filter(|p| {
+            let (n, d) = p.ratio();
+            n > 0 && n <= 100 * d
+        });
+        self.max_occupancy = Some(value.ok_or_else(|| {
+            ErrorKind::InvalidStaffing(format!(
+                "max occupancy {text:?}: expected above 0% up to 100%"
+            ))
+        })?);
+        Ok(self)
+    }
+
+    /// Agents per team lead (a positive integer): adds `leads`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidStaffing`] for 0.
+    pub fn agents_per_lead(mut self, agents: u64) -> Result<Staffing, Error> {
+        if agents == 0 {
+            return ErrorKind::InvalidStaffing(
+                "agents per lead 0: expected a positive integer".into(),
+            )
+            .err();
+        }
+        self.agents_per_lead = Some(agents);
+        Ok(self)
+    }
+
+    /// The offered traffic as an exact ratio: arrivals · AHT / interval.
+    fn traffic_ratio(&self) -> (u128, u128) {
+        self.traffic
+    }
+
+    /// The required and scheduled agents with their service figures.
+    pub fn solve(&self) -> StaffingResult {
+        let (tn, td) = self.traffic_ratio();
+        let traffic = tn as f64 / td as f64;
+        let aht = self.aht.to_f64();
+        let wait = self.target.seconds();
+        // The smallest N > A: B(n) up to ⌊A⌋, then N upward until SL ≥ target.
+        let first = (tn / td) as u64 + 1;
+        let mut b = 1.0;
+        for n in 1..first {
+            b = traffic * b / (n as f64 + traffic * b);
+        }
+        let mut agents = first;
+        let level = |n: u64, b: f64| {
+            let c = erlang_c_from_b(n, traffic, b);
+            (c, 1.0 - c * (-(n as f64 - traffic) * wait / aht).exp())
+        };
+        loop {
+            b = traffic * b / (agents as f64 + traffic * b);
+            if level(agents, b).1 >= self.target.share() {
+                break;
+            }
+            agents += 1;
+        }
+        if let Some(occupancy) = self.max_occupancy {
+            agents = agents.max(ceil_div((tn, td), occupancy_ratio(occupancy)) as u64);
+        }
+        let p_wait = erlang_c(agents, traffic);
+        let n = agents as f64;
+        let service_level = 1.0 - p_wait * (-(n - traffic) * wait / aht).exp();
+        let scheduled = match self.shrinkage {
+            Some(s) => {
+                let (sn, sd) = s.ratio();
+                // ⌈N / (1 − s/100)⌉ = ⌈N·100·sd / (100·sd − sn)⌉
+                ceil_div((u128::from(agents) * 100 * sd, 1), (100 * sd - sn, 1)) as u64
+            }
+            None => agents,
+        };
+        StaffingResult {
+            traffic_erlangs: traffic,
+            agents,
+            scheduled,
+            service_level,
+            asa_s: p_wait * aht / (n - traffic),
+            occupancy: traffic / n,
+            p_wait,
+            leads: self.agents_per_lead.map(|per| scheduled.div_ceil(per)),
+        }
+    }
+}
+
+/// A percentage as a ratio of 1: `85%` → 85/100.
+fn occupancy_ratio(percent: Decimal) -> (u128, u128) {
+    let (n, d) = percent.ratio();
+    (n, 100 * d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn close(a: f64, b: f64, tolerance: f64) -> bool {
+        (a - b).abs() <= tolerance
+    }
+
+    /// callcentrehelper's worked example (CONTRACT section 7).
+    #[test]
+    fn callcentrehelper() {
+        let r = Staffing::new("100", "30m", "180s", "80/20s")
+            .unwrap()
+            .solve();
+        assert_eq!(
+            (r.traffic_erlangs, r.agents, r.scheduled, r.leads),
+            (10.0, 14, 14, None)
+        );
+        assert!(close(r.service_level, 0.8884, 5e-5), "{r:?}");
+        assert!(close(r.asa_s, 7.84, 5e-3), "{r:?}");
+        assert!(close(r.p_wait, 0.1741, 5e-5), "{r:?}");
+        assert!(close(r.occupancy, 0.714, 5e-4));
+        let r = Staffing::new("100", "30m", "180s", "80/20s")
+            .unwrap()
+            .shrinkage("30%")
+            .unwrap()
+            .max_occupancy("85%")
+            .unwrap()
+            .agents_per_lead(12)
+            .unwrap()
+            .solve();
+        assert_eq!((r.scheduled, r.leads), (20, Some(2)));
+    }
+
+    /// pyworkforce's tests: 360 per 30 minutes, AHT 240 s, 55 agents.
+    #[test]
+    fn pyworkforce() {
+        let traffic = 360.0 * 240.0 / 1800.0;
+        let c = erlang_c(55, traffic);
+        assert!(close(c, 0.2387, 5e-5), "{c}");
+        assert!(close(c * 240.0 / (55.0 - traffic), 8.2, 0.05));
+        assert!(close(
+            1.0 - c * (-(55.0 - traffic) * 15.0 / 240.0).exp(),
+            0.8459,
+            5e-5
+        ));
+    }
+
+    /// The issue's vectors.
+    #[test]
+    fn required_agents() {
+        let agents = |a, i, h, t| Staffing::new(a, i, h, t).unwrap().solve().agents;
+        assert_eq!(agents("300", "15m", "180s", "95/45s"), 67);
+        assert_eq!(agents("650", "1h", "150s", "50/30s"), 29);
+        assert_eq!(agents("20", "1h", "1800s", "80/3600s"), 11);
+        assert_eq!(agents("25", "15m", "752s", "90/20s"), 28);
+        // 27 agents give 0.8776 for that last one.
+        let traffic = 25.0 * 752.0 / 900.0;
+        let sl = 1.0 - erlang_c(27, traffic) * (-(27.0 - traffic) * 20.0 / 752.0).exp();
+        assert!(close(sl, 0.8776, 5e-5), "{sl}");
+    }
+
+    /// Exact ceilings: ⌈1 / (1 − 80%)⌉ = 5 and ⌈21 / 70%⌉ = 30, where binary
+    /// floating point gives 6 and 31.
+    #[test]
+    fn exact_ceilings() {
+        assert_eq!(ceil_div((100, 1), (100 - 80, 1)), 5);
+        assert_eq!(
+            ceil_div((21, 1), occupancy_ratio(percent("70%").unwrap())),
+            30
+        );
+        assert_eq!((1.0f64 / (1.0 - 0.8)).ceil(), 6.0);
+        assert_eq!((21.0f64 / 0.7).ceil(), 31.0);
+        // Through the API: 20 arrivals of 63 s per minute is A = 21.
+        let r = Staffing::new("20", "1m", "63s", "50/60s")
+            .unwrap()
+            .max_occupancy("70%")
+            .unwrap()
+            .solve();
+        assert_eq!(r.agents, 30);
+        let r = Staffing::new("1", "1h", "1s", "50/60s")
+            .unwrap()
+            .shrinkage("80%")
+            .unwrap()
+            .solve();
+        assert_eq!((r.agents, r.scheduled), (1, 5));
+    }
+
+    #[test]
+    fn impossible_input_is_an_error() {
+        for (a, i, h, t) in [
+            ("0", "30m", "180s", "80/20s"),
+            ("-5", "30m", "180s", "80/20s"),
+            ("100", "0m", "180s", "80/20s"),
+            ("100", "30", "180s", "80/20s"),
+            ("100", "30m", "0s", "80/20s"),
+            ("100", "30m", "180s", "0/20s"),
+            ("100", "30m", "180s", "100/20s"),
+            ("100", "30m", "180s", "80/0s"),
+            ("100", "30m", "180s", "80/20"),
+        ] {
+            assert!(Staffing::new(a, i, h, t).is_err(), "{a} {i} {h} {t}");
+        }
+        let s = Staffing::new("100", "30m", "180s", "80/20s").unwrap();
+        assert!(
+            s.shrinkage("100%").is_err()
+                && s.max_occupancy("0%").is_err()
+                && s.max_occupancy("101").is_err()
+        );
+        assert!(s.agents_per_lead(0).is_err());
+        assert_eq!(
+            Staffing::new("100", "30m", "180s", "80/20")
+                .unwrap_err()
+                .to_string(),
+            "invalid staffing target \"80/20\": expected P/Ts with 0 < P < 100, e.g. 80/20s"
+        );
+    }
+
+    /// 100 000 Erlangs answer quickly and stay finite.
+    #[test]
+    fn large_traffic() {
+        let r = Staffing::new("2000000", "1h", "180s", "80/20s")
+            .unwrap()
+            .solve();
+        assert_eq!(r.traffic_erlangs, 100_000.0);
+        assert!(r.agents > 100_000 && r.agents < 100_200, "{r:?}");
+        assert!(r.service_level.is_finite() && r.service_level >= 0.8);
+    }
+
+    proptest! {
+        #[test]
+        fn service_level_rises_with_agents_and_the_answer_is_the_smallest(arrivals in 1u32..2000, aht in 10u32..1200, percent in 1u32..100, wait in 1u32..300) {
+            let s = Staffing::new(&arrivals.to_string(), "1h", &format!("{aht}s"), &format!("{percent}/{wait}s")).unwrap();
+            let r = s.solve();
+            let traffic = r.traffic_erlangs;
+            let sl = |n: u64| 1.0 - erlang_c(n, traffic) * (-(n as f64 - traffic) * f64::from(wait) / f64::from(aht)).exp();
+            prop_assert!(r.service_level.is_finite() && r.asa_s.is_finite() && r.p_wait.is_finite());
+            prop_assert!(r.service_level >= f64::from(percent) / 100.0);
+            prop_assert!((r.agents as f64) > traffic);
+            let below = r.agents - 1;
+            if (below as f64) > traffic {
+                prop_assert!(sl(below) < f64::from(percent) / 100.0);
+                prop_assert!(sl(below) <= sl(r.agents));
+            }
+        }
+    }
+}
