@@ -135,6 +135,9 @@ pub enum ErrorKind {
         /// End, in seconds of the day.
         end: u32,
     },
+    /// An SLA measured in business hours without a calendar.
+    #[error("an sla in business hours needs a calendar")]
+    SlaNeedsCalendar,
     /// Text that is not a non-negative decimal number.
     #[error("invalid number {0:?}: expected digits with an optional fraction")]
     InvalidNumber(String),

@@ -84,6 +84,7 @@ mod id;
 pub mod io;
 mod kpi;
 mod report;
+mod sla;
 mod staffing;
 mod survey;
 mod ticket;
@@ -103,6 +104,7 @@ pub use kpi::{
 pub use report::{
     GroupReport, InputSummary, RecordCounts, RecordKind, Rejection, Report, TicketCounts,
 };
+pub use sla::{SlaCount, SlaCounts, SlaPolicy, SlaTargets};
 pub use staffing::{erlang_c, Decimal, ServiceTarget, Staffing, StaffingResult};
 pub use survey::{
     NpsCategory, NpsScore, Scale, ScaleScore, Scales, SurveyMetric, SurveyResponse, SurveyScore,

@@ -163,7 +163,42 @@ impl Serialize for GroupReport {
         }
         if let Some(tickets) = &self.tickets {
             map.serialize_entry("tickets", &TicketsJson(tickets))?;
+            if let Some(sla) = &tickets.sla {
+                map.serialize_entry("sla", &SlaJson(sla))?;
+            }
         }
+        map.end()
+    }
+}
+
+struct SlaJson<'a>(&'a crate::sla::SlaCounts);
+
+impl Serialize for SlaJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (key, count) in [
+            ("first_response", self.0.first_response),
+            ("reply", self.0.reply),
+            ("resolution", self.0.resolution),
+        ] {
+            if let Some(c) = count {
+                map.serialize_entry(key, &SlaRateJson(c))?;
+            }
+        }
+        map.end()
+    }
+}
+
+struct SlaRateJson(crate::sla::SlaCount);
+
+impl Serialize for SlaRateJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let c = self.0;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("measured", &c.measured)?;
+        map.serialize_entry("met", &c.met)?;
+        map.serialize_entry("breached", &c.breached())?;
+        map.serialize_entry("rate", &c.rate())?;
         map.end()
     }
 }

@@ -440,3 +440,72 @@ fn staffing() {
         );
     }
 }
+
+/// `business` without targets and staffing (not yet built): every group's
+/// tickets (with their business-time twins) and SLA attainment match.
+#[test]
+fn business_sla_and_business_hours() {
+    let report = json(&cxmetrics(&[
+        "report",
+        "--events",
+        "business/events.csv",
+        "--surveys",
+        "business/surveys.csv",
+        "--group-by",
+        "agent",
+        "--calendar",
+        "business/calendar.json",
+        "--sla",
+        "business/sla.json",
+        "--format",
+        "json",
+    ]));
+    let expected = expected("business/report-by-agent.json");
+    let (groups, wanted) = (
+        report["groups"].as_array().unwrap(),
+        expected["groups"].as_array().unwrap(),
+    );
+    assert_eq!(groups.len(), wanted.len());
+    for (g, w) in groups.iter().zip(wanted) {
+        for section in ["agent", "sla", "tickets", "nps", "csat", "ces"] {
+            same(&w[section], &g[section], section);
+        }
+    }
+    // An SLA in business hours needs the calendar; bad files: exit 2.
+    let out = cxmetrics(&[
+        "report",
+        "--events",
+        "business/events.csv",
+        "--sla",
+        "business/sla.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("sla.json: business_hours: true needs --calendar"),
+        "{}",
+        stderr(&out)
+    );
+    let file = temp("sla.json");
+    for (json, message) in [
+        (
+            r#"{"first_response_s": -5}"#,
+            "first_response_s: -5 is not a number of seconds >= 0",
+        ),
+        (r#"{"reply_s": "300"}"#, "invalid type"),
+        (
+            r#"{"channels": {"chat": {"first_reply_s": 120}}}"#,
+            "unknown field `first_reply_s`",
+        ),
+    ] {
+        std::fs::write(&file, json).unwrap();
+        let out = cxmetrics(&[
+            "report",
+            "--events",
+            "business/events.csv",
+            "--sla",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{json}");
+        assert!(stderr(&out).contains(message), "{json}: {}", stderr(&out));
+    }
+}

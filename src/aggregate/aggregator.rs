@@ -459,8 +459,13 @@ impl Aggregator {
             return Ok(());
         }
         let grouped = |d: Dimension| self.state.options.dimensions().contains(&d);
+        let sla_channels = self
+            .state
+            .options
+            .sla_policy()
+            .is_some_and(|p| p.has_channels());
         let (by_channel, by_team, by_topic) = (
-            grouped(Dimension::Channel),
+            grouped(Dimension::Channel) || sla_channels,
             grouped(Dimension::Team),
             grouped(Dimension::Topic),
         );
@@ -525,6 +530,7 @@ impl Aggregator {
         else {
             return 0;
         };
+        let watermark = Instant::from_parts(secs, nanos);
         let nanos_of = |secs: i64, nanos: u32| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
         let threshold = nanos_of(secs, nanos) - idle.as_nanos() as i128;
         let mut last = vec![i128::MIN; self.state.tickets.len()];
@@ -548,11 +554,15 @@ impl Aggregator {
                 Ok(None) => {}
                 Ok(Some(t)) => {
                     valid += 1;
-                    let key = ticket_key(&mut bucketer, &self.state.options, &t);
-                    groups
-                        .entry(key)
-                        .or_default()
-                        .add_derived(&t, self.state.options.business_hours());
+                    let options = &self.state.options;
+                    let key = ticket_key(&mut bucketer, options, &t);
+                    let kpis = groups.entry(key).or_default();
+                    kpis.add_derived(&t, options.business_hours());
+                    // Folded tickets are measured at the watermark: final by design.
+                    if let Some(policy) = options.sla_policy() {
+                        let channel = t.channel.map(|sym| self.state.names.text(sym - 1));
+                        kpis.measure_sla(policy, options.business_hours(), &t, channel, watermark);
+                    }
                 }
             }
         });
@@ -759,11 +769,12 @@ impl Aggregator {
                 Ok(Some(t)) => {
                     tickets.valid += 1;
                     let key = ticket_key(&mut bucketer, options, &t);
-                    groups
-                        .entry(key)
-                        .or_insert_with(fresh)
-                        .1
-                        .add_derived(&t, options.business_hours());
+                    let kpis = &mut groups.entry(key).or_insert_with(fresh).1;
+                    kpis.add_derived(&t, options.business_hours());
+                    if let Some(policy) = options.sla_policy() {
+                        let channel = t.channel.map(|sym| state.names.text(sym - 1));
+                        kpis.measure_sla(policy, options.business_hours(), &t, channel, as_of);
+                    }
                 }
             });
             let folded = &state.folded;

@@ -182,6 +182,8 @@ pub struct AggregateOptions {
     idle_horizon: Option<std::time::Duration>,
     #[serde(default)]
     calendar: Option<crate::calendar::Calendar>,
+    #[serde(default)]
+    sla: Option<crate::sla::SlaPolicy>,
 }
 
 impl AggregateOptions {
@@ -262,6 +264,24 @@ impl AggregateOptions {
     /// The business-hours calendar, if set.
     pub fn business_hours(&self) -> Option<&crate::calendar::Calendar> {
         self.calendar.as_ref()
+    }
+
+    /// SLA targets: each group gains SLA attainment (measured, met,
+    /// breached, rate) for the spans the policy targets. Set the calendar
+    /// first when the policy is in business hours.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::SlaNeedsCalendar`].
+    pub fn sla(mut self, policy: crate::sla::SlaPolicy) -> Result<Self, Error> {
+        policy.check(self.calendar.as_ref())?;
+        self.sla = Some(policy);
+        Ok(self)
+    }
+
+    /// The SLA policy, if set.
+    pub fn sla_policy(&self) -> Option<&crate::sla::SlaPolicy> {
+        self.sla.as_ref()
     }
 
     /// The idle horizon of streaming mode, if set.

@@ -54,6 +54,8 @@ pub struct TicketKpis {
     first_resolution_business: Distribution,
     #[serde(default)]
     full_resolution_business: Distribution,
+    #[serde(default)]
+    sla: Option<crate::sla::SlaCounts>,
 }
 
 impl TicketKpis {
@@ -71,6 +73,20 @@ impl TicketKpis {
     /// and resolutions also in the business time of `calendar`.
     pub fn add_with_calendar(&mut self, ticket: &TicketMetrics<'_>, calendar: &Calendar) {
         self.add_derived(ticket.derived(), Some(calendar));
+    }
+
+    /// Measures one valid ticket's SLA spans at `as_of`.
+    pub(crate) fn measure_sla<S>(
+        &mut self,
+        policy: &crate::sla::SlaPolicy,
+        calendar: Option<&Calendar>,
+        t: &Derived<S>,
+        channel: Option<&str>,
+        as_of: crate::time::Instant,
+    ) {
+        self.sla
+            .get_or_insert_with(Default::default)
+            .measure(policy, calendar, t, channel, as_of);
     }
 
     pub(crate) fn add_derived<S>(&mut self, t: &Derived<S>, calendar: Option<&Calendar>) {
@@ -141,6 +157,12 @@ impl TicketKpis {
         merged.full_resolution.merge(&other.full_resolution)?;
         merged.handle.merge(&other.handle)?;
         merged.business_hours |= other.business_hours;
+        if let Some(theirs) = &other.sla {
+            merged
+                .sla
+                .get_or_insert_with(Default::default)
+                .merge(theirs);
+        }
         merged
             .first_response_business
             .merge(&other.first_response_business)?;
@@ -187,6 +209,9 @@ impl TicketKpis {
             first_resolution: DistributionSummary::of(&self.first_resolution),
             full_resolution: DistributionSummary::of(&self.full_resolution),
             handle: DistributionSummary::of(&self.handle),
+            sla: self.sla.filter(|s| {
+                s.first_response.is_some() || s.reply.is_some() || s.resolution.is_some()
+            }),
             business: self.business_hours.then(|| BusinessSummary {
                 first_response: DistributionSummary::of(&self.first_response_business),
                 reply: DistributionSummary::of(&self.reply_business),
@@ -257,6 +282,8 @@ pub struct TicketSummary {
     pub handle: Option<DistributionSummary>,
     /// The business-time twins, when a calendar was given.
     pub business: Option<BusinessSummary>,
+    /// SLA attainment, when a policy applies to the group's tickets.
+    pub sla: Option<crate::sla::SlaCounts>,
 }
 
 /// The four durations measured in business time (CONTRACT section 6.1).

@@ -107,6 +107,9 @@ pub struct GroupArgs {
     /// Business hours (JSON): durations also in business time.
     #[arg(long, value_name = "FILE")]
     pub calendar: Option<PathBuf>,
+    /// SLA targets (JSON): attainment per group.
+    #[arg(long, value_name = "FILE")]
+    pub sla: Option<PathBuf>,
 }
 
 impl GroupArgs {
@@ -128,6 +131,10 @@ impl GroupArgs {
         if let Some(path) = &self.calendar {
             options = options.calendar(crate::files::calendar(path).map_err(|f| f.0)?);
         }
+        if let Some(path) = &self.sla {
+            let policy = crate::files::sla(path, options.business_hours()).map_err(|f| f.0)?;
+            options = options.sla(policy).map_err(|e| e.to_string())?;
+        }
         Ok(options)
     }
 
@@ -139,6 +146,7 @@ impl GroupArgs {
             || self.csat_scale.is_some()
             || self.ces_scale.is_some()
             || self.calendar.is_some()
+            || self.sla.is_some()
     }
 }
 

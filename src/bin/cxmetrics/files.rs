@@ -3,9 +3,10 @@
 //! error naming the file and the field.
 
 use std::path::Path;
+use std::time::Duration;
 
 use chrono::NaiveDate;
-use cxmetrics::Calendar;
+use cxmetrics::{Calendar, SlaPolicy, SlaTargets};
 use serde::Deserialize;
 
 use crate::Failure;
@@ -107,4 +108,74 @@ pub fn calendar(path: &Path) -> Result<Calendar, Failure> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     Calendar::new(&file.timezone, hours, &holidays).map_err(|e| fail(e.to_string()))
+}
+
+/// `--sla FILE`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlaFile {
+    #[serde(default)]
+    business_hours: bool,
+    first_response_s: Option<f64>,
+    reply_s: Option<f64>,
+    resolution_s: Option<f64>,
+    #[serde(default)]
+    channels: std::collections::BTreeMap<String, SlaChannel>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlaChannel {
+    first_response_s: Option<f64>,
+    reply_s: Option<f64>,
+    resolution_s: Option<f64>,
+}
+
+/// Reads an SLA file; business hours need the calendar.
+pub fn sla(path: &Path, calendar: Option<&Calendar>) -> Result<SlaPolicy, Failure> {
+    let fail = |what: String| Failure(format!("{}: {what}", path.display()));
+    let file: SlaFile = serde_json::from_str(&read(path)?).map_err(|e| fail(e.to_string()))?;
+    let seconds = |field: &str, value: Option<f64>| -> Result<Option<Duration>, Failure> {
+        value
+            .map(|s| {
+                Duration::try_from_secs_f64(s)
+                    .map_err(|_| fail(format!("{field}: {s} is not a number of seconds >= 0")))
+            })
+            .transpose()
+    };
+    let targets = |prefix: &str,
+                   f: Option<f64>,
+                   r: Option<f64>,
+                   s: Option<f64>|
+     -> Result<SlaTargets, Failure> {
+        Ok(SlaTargets {
+            first_response: seconds(&format!("{prefix}first_response_s"), f)?,
+            reply: seconds(&format!("{prefix}reply_s"), r)?,
+            resolution: seconds(&format!("{prefix}resolution_s"), s)?,
+        })
+    };
+    let mut policy = SlaPolicy::new(targets(
+        "",
+        file.first_response_s,
+        file.reply_s,
+        file.resolution_s,
+    )?);
+    for (channel, o) in &file.channels {
+        policy = policy.channel(
+            channel,
+            targets(
+                &format!("channels.{channel}."),
+                o.first_response_s,
+                o.reply_s,
+                o.resolution_s,
+            )?,
+        );
+    }
+    if file.business_hours {
+        if calendar.is_none() {
+            return Err(fail("business_hours: true needs --calendar".to_owned()));
+        }
+        policy = policy.in_business_hours();
+    }
+    Ok(policy)
 }
