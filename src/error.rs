@@ -135,6 +135,14 @@ pub enum ErrorKind {
         /// End, in seconds of the day.
         end: u32,
     },
+    /// A KPI target that does not fit the report's schema.
+    #[error("invalid target {metric}: {problem}")]
+    InvalidTarget {
+        /// The dotted path.
+        metric: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
     /// An SLA measured in business hours without a calendar.
     #[error("an sla in business hours needs a calendar")]
     SlaNeedsCalendar,

@@ -87,6 +87,7 @@ mod report;
 mod sla;
 mod staffing;
 mod survey;
+mod targets;
 mod ticket;
 mod time;
 mod timeline;
@@ -102,13 +103,15 @@ pub use kpi::{
     SurveySummary, TicketKpis, TicketSummary, RELATIVE_ACCURACY, Z95,
 };
 pub use report::{
-    GroupReport, InputSummary, RecordCounts, RecordKind, Rejection, Report, TicketCounts,
+    GroupReport, HourlyStaffing, InputSummary, RecordCounts, RecordKind, Rejection, Report,
+    TicketCounts,
 };
 pub use sla::{SlaCount, SlaCounts, SlaPolicy, SlaTargets};
-pub use staffing::{erlang_c, Decimal, ServiceTarget, Staffing, StaffingResult};
+pub use staffing::{erlang_c, required_agents, Decimal, ServiceTarget, Staffing, StaffingResult};
 pub use survey::{
     NpsCategory, NpsScore, Scale, ScaleScore, Scales, SurveyMetric, SurveyResponse, SurveyScore,
 };
+pub use targets::{Target, TargetResult, Targets};
 pub use ticket::{EventKind, Status, TicketEvent};
 pub use time::parse_timestamp;
 pub use timeline::{Delivery, InvalidTicket, TicketMetrics, Timeline};

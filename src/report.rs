@@ -86,6 +86,55 @@ pub struct GroupReport {
     pub surveys: SurveySummary,
     /// The tickets section; `None` without valid tickets.
     pub tickets: Option<TicketSummary>,
+    /// The KPI targets checked in this group, when targets were given.
+    pub targets: Option<Vec<crate::targets::TargetResult>>,
+    /// Distinct local dates, within the group's bucket, on which any valid
+    /// ticket of the whole input was created: the days hourly arrival
+    /// rates are averaged over.
+    pub active_dates: u64,
+    /// Agents needed per local hour, when asked for.
+    pub staffing: Option<Vec<HourlyStaffing>>,
+}
+
+/// Erlang C staffing for one local hour of a group (CONTRACT section 7).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HourlyStaffing {
+    /// The local hour, 0..=23.
+    pub hour: u8,
+    /// Tickets created in this hour ÷ active dates.
+    pub arrivals_per_hour: f64,
+    /// Agents needed for that rate with the group's AHT and the target.
+    pub agents: u64,
+}
+
+impl Report {
+    /// Adds to each group that has tickets and an AHT above zero, for each
+    /// local hour with arrivals, the agents Erlang C needs to reach
+    /// `target` (no shrinkage, no occupancy cap).
+    pub fn apply_staffing(&mut self, target: crate::staffing::ServiceTarget) {
+        for group in &mut self.groups {
+            let Some(t) = &group.tickets else { continue };
+            let Some(aht) = t.handle.map(|h| h.mean).filter(|&m| m > 0.0) else {
+                continue;
+            };
+            let days = group.active_dates.max(1) as f64;
+            let hours = t
+                .arrivals_by_hour
+                .iter()
+                .enumerate()
+                .filter(|(_, &n)| n > 0)
+                .map(|(hour, &n)| {
+                    let rate = n as f64 / days;
+                    HourlyStaffing {
+                        hour: hour as u8,
+                        arrivals_per_hour: rate,
+                        agents: crate::staffing::required_agents(rate * aht / 3600.0, aht, target),
+                    }
+                })
+                .collect();
+            group.staffing = Some(hours);
+        }
+    }
 }
 
 /// A report (CONTRACT section 5). Its `Serialize` writes the contract's
@@ -166,6 +215,12 @@ impl Serialize for GroupReport {
             if let Some(sla) = &tickets.sla {
                 map.serialize_entry("sla", &SlaJson(sla))?;
             }
+        }
+        if let Some(staffing) = &self.staffing {
+            map.serialize_entry("staffing", staffing)?;
+        }
+        if let Some(targets) = &self.targets {
+            map.serialize_entry("targets", targets)?;
         }
         map.end()
     }

@@ -68,6 +68,11 @@ impl SlaPolicy {
         self.business_hours
     }
 
+    /// The overrides of every channel.
+    pub(crate) fn channel_targets(&self) -> impl Iterator<Item = &SlaTargets> {
+        self.channels.values()
+    }
+
     /// Whether any channel has overrides.
     pub(crate) fn has_channels(&self) -> bool {
         !self.channels.is_empty()

@@ -171,6 +171,28 @@ fn erlang_c_from_b(agents: u64, traffic: f64, b: f64) -> f64 {
     n * b / (n - traffic * (1.0 - b))
 }
 
+/// The smallest number of agents N > `traffic` whose service level reaches
+/// `target`, for a mean handling time of `aht` seconds.
+pub fn required_agents(traffic: f64, aht: f64, target: ServiceTarget) -> u64 {
+    if !(traffic.is_finite() && traffic > 0.0 && aht > 0.0) || traffic >= MAX_TRAFFIC as f64 {
+        return 0;
+    }
+    let first = traffic.floor() as u64 + 1;
+    let mut b = 1.0;
+    for n in 1..first {
+        b = traffic * b / (n as f64 + traffic * b);
+    }
+    let mut agents = first;
+    loop {
+        b = traffic * b / (agents as f64 + traffic * b);
+        let c = erlang_c_from_b(agents, traffic, b);
+        if 1.0 - c * (-(agents as f64 - traffic) * target.seconds() / aht).exp() >= target.share() {
+            return agents;
+        }
+        agents += 1;
+    }
+}
+
 /// What Erlang C says about a staffing level.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct StaffingResult {

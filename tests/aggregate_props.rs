@@ -387,12 +387,16 @@ proptest! {
         }
         let as_of = aggregator.as_of();
         let mut by_agent: std::collections::BTreeMap<Option<String>, cxmetrics::TicketKpis> = Default::default();
+        // Arrivals per UTC hour (the aggregator's default zone), per agent.
+        let mut hours: std::collections::BTreeMap<Option<String>, [u64; 24]> = Default::default();
         let (mut valid, mut invalid) = (0u64, 0u64);
         for timeline in timelines.values() {
             match timeline.metrics(as_of) {
                 Ok(Some(m)) => {
                     valid += 1;
                     by_agent.entry(m.agent().map(str::to_owned)).or_default().add(&m);
+                    use chrono::Timelike;
+                    hours.entry(m.agent().map(str::to_owned)).or_default()[m.created_at().hour() as usize] += 1;
                 }
                 Ok(None) => {}
                 Err(_) => invalid += 1,
@@ -405,7 +409,13 @@ proptest! {
             .iter()
             .filter_map(|g| g.tickets.map(|t| (g.dimensions[0].1.clone(), t)))
             .collect();
-        let expected: Vec<_> = by_agent.iter().map(|(agent, k)| (agent.clone(), k.summary().unwrap())).collect();
+        let expected: Vec<_> = by_agent
+            .iter()
+            .map(|(agent, k)| {
+                let summary = cxmetrics::TicketSummary { arrivals_by_hour: hours[agent], ..k.summary().unwrap() };
+                (agent.clone(), summary)
+            })
+            .collect();
         prop_assert_eq!(actual, expected);
     }
 }

@@ -556,8 +556,10 @@ impl Aggregator {
                     valid += 1;
                     let options = &self.state.options;
                     let key = ticket_key(&mut bucketer, options, &t);
+                    let hour = bucketer.local_hour(t.created);
                     let kpis = groups.entry(key).or_default();
                     kpis.add_derived(&t, options.business_hours());
+                    kpis.count_arrival(hour);
                     // Folded tickets are measured at the watermark: final by design.
                     if let Some(policy) = options.sla_policy() {
                         let channel = t.channel.map(|sym| self.state.names.text(sym - 1));
@@ -743,6 +745,8 @@ impl Aggregator {
         let mut groups: HashMap<GroupKey, (SurveyKpis, TicketKpis)> = HashMap::new();
         let fresh = || (SurveyKpis::new(options.survey_scales()), TicketKpis::new());
         let mut tickets = TicketCounts::default();
+        // Per bucket, the local dates on which any valid ticket was created.
+        let mut active_dates: HashMap<i32, hashbrown::HashSet<i32>> = HashMap::new();
         let as_of = self.as_of().map(|t| Instant::of(&t));
         if let Some(as_of) = as_of {
             let scales = options.survey_scales();
@@ -769,8 +773,12 @@ impl Aggregator {
                 Ok(Some(t)) => {
                     tickets.valid += 1;
                     let key = ticket_key(&mut bucketer, options, &t);
+                    let day = bucketer.local_day(t.created);
+                    active_dates.entry(key.bucket).or_default().insert(day);
+                    let hour = bucketer.local_hour(t.created);
                     let kpis = &mut groups.entry(key).or_insert_with(fresh).1;
                     kpis.add_derived(&t, options.business_hours());
+                    kpis.count_arrival(hour);
                     if let Some(policy) = options.sla_policy() {
                         let channel = t.channel.map(|sym| state.names.text(sym - 1));
                         kpis.measure_sla(policy, options.business_hours(), &t, channel, as_of);
@@ -809,6 +817,9 @@ impl Aggregator {
                     .collect(),
                 surveys: surveys.summary_with(summary),
                 tickets: ticket_kpis.summary(),
+                targets: None,
+                active_dates: active_dates.get(&key.bucket).map_or(0, |d| d.len() as u64),
+                staffing: None,
             })
             .collect();
         let mut rejections = state.surveys.rejections.clone();

@@ -76,6 +76,13 @@ impl Bucketer {
         local.div_euclid(86_400) as i32
     }
 
+    /// The local hour of day of `at`, 0..=23.
+    pub(crate) fn local_hour(&mut self, at: Instant) -> usize {
+        let secs = at.secs();
+        let local = secs + i64::from(self.offset(secs));
+        (local.rem_euclid(86_400) / 3600) as usize
+    }
+
     /// The label of `at`'s bucket: its first local date as days since
     /// 1970-01-01 (0 without buckets).
     #[inline]

@@ -56,6 +56,9 @@ pub struct TicketKpis {
     full_resolution_business: Distribution,
     #[serde(default)]
     sla: Option<crate::sla::SlaCounts>,
+    /// Tickets created in each local hour of the report's time zone.
+    #[serde(default)]
+    arrivals_by_hour: [u64; 24],
 }
 
 impl TicketKpis {
@@ -87,6 +90,13 @@ impl TicketKpis {
         self.sla
             .get_or_insert_with(Default::default)
             .measure(policy, calendar, t, channel, as_of);
+    }
+
+    /// Counts a ticket created in local hour `hour` (0..=23).
+    pub(crate) fn count_arrival(&mut self, hour: usize) {
+        if let Some(count) = self.arrivals_by_hour.get_mut(hour) {
+            *count += 1;
+        }
     }
 
     pub(crate) fn add_derived<S>(&mut self, t: &Derived<S>, calendar: Option<&Calendar>) {
@@ -157,6 +167,13 @@ impl TicketKpis {
         merged.full_resolution.merge(&other.full_resolution)?;
         merged.handle.merge(&other.handle)?;
         merged.business_hours |= other.business_hours;
+        for (mine, theirs) in merged
+            .arrivals_by_hour
+            .iter_mut()
+            .zip(other.arrivals_by_hour)
+        {
+            *mine += theirs;
+        }
         if let Some(theirs) = &other.sla {
             merged
                 .sla
@@ -209,6 +226,7 @@ impl TicketKpis {
             first_resolution: DistributionSummary::of(&self.first_resolution),
             full_resolution: DistributionSummary::of(&self.full_resolution),
             handle: DistributionSummary::of(&self.handle),
+            arrivals_by_hour: self.arrivals_by_hour,
             sla: self.sla.filter(|s| {
                 s.first_response.is_some() || s.reply.is_some() || s.resolution.is_some()
             }),
@@ -284,6 +302,8 @@ pub struct TicketSummary {
     pub business: Option<BusinessSummary>,
     /// SLA attainment, when a policy applies to the group's tickets.
     pub sla: Option<crate::sla::SlaCounts>,
+    /// Tickets created in each local hour (0..=23) of the report's zone.
+    pub arrivals_by_hour: [u64; 24],
 }
 
 /// The four durations measured in business time (CONTRACT section 6.1).

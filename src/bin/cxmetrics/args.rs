@@ -165,6 +165,12 @@ pub struct ReportArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// KPI targets (JSON): each group gains `targets`.
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+    /// Erlang C agents per local hour for this service-level target (`80/20s`).
+    #[arg(long, value_name = "P/Ts", value_parser = parse_target)]
+    pub staffing: Option<cxmetrics::ServiceTarget>,
 }
 
 impl ReportArgs {
@@ -245,6 +251,10 @@ fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 fn parse_scale(text: &str) -> Result<Scale, String> {
+    text.parse().map_err(|e: cxmetrics::Error| e.to_string())
+}
+
+fn parse_target(text: &str) -> Result<cxmetrics::ServiceTarget, String> {
     text.parse().map_err(|e: cxmetrics::Error| e.to_string())
 }
 

@@ -179,3 +179,59 @@ pub fn sla(path: &Path, calendar: Option<&Calendar>) -> Result<SlaPolicy, Failur
     }
     Ok(policy)
 }
+
+/// A target's bounds in `--targets FILE`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Bounds {
+    min: Option<f64>,
+    max: Option<f64>,
+}
+
+/// The targets in file order; a repeated key is an error.
+struct TargetsFile(Vec<(String, Bounds)>);
+
+impl<'de> Deserialize<'de> for TargetsFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = TargetsFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of targets")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TargetsFile, A::Error> {
+                let mut entries: Vec<(String, Bounds)> = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if entries.iter().any(|(k, _)| *k == key) {
+                        return Err(serde::de::Error::custom(format!("duplicate field `{key}`")));
+                    }
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(TargetsFile(entries))
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
+}
+
+/// Reads a targets file and checks it against the report's options.
+pub fn targets(
+    path: &Path,
+    options: &cxmetrics::AggregateOptions,
+) -> Result<cxmetrics::Targets, Failure> {
+    let fail = |what: String| Failure(format!("{}: {what}", path.display()));
+    let file: TargetsFile = serde_json::from_str(&read(path)?).map_err(|e| fail(e.to_string()))?;
+    let targets = file
+        .0
+        .into_iter()
+        .map(|(metric, b)| cxmetrics::Target {
+            metric,
+            min: b.min,
+            max: b.max,
+        })
+        .collect();
+    cxmetrics::Targets::new(targets, options).map_err(|e| fail(e.to_string()))
+}

@@ -69,7 +69,13 @@ fn report(args: ReportArgs) -> Result<(), Failure> {
         Some(state) => load_state(state)?,
         None => aggregate(&args.input, &args.group)?,
     };
-    let report = aggregator.report();
+    let mut report = aggregator.report();
+    if let Some(target) = args.staffing {
+        report.apply_staffing(target);
+    }
+    if let Some(path) = &args.targets {
+        files::targets(path, aggregator.options())?.apply(&mut report);
+    }
     let format = args.format.unwrap_or(
         if args.output.is_none() && std::io::stdout().is_terminal() {
             Format::Table

@@ -104,6 +104,9 @@ fn header_group(report: &Report) -> GroupReport {
             ces: None,
         },
         tickets: None,
+        targets: None,
+        active_dates: 0,
+        staffing: None,
     }
 }
 
