@@ -270,6 +270,37 @@ pub fn table(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             .collect();
         writeln!(out, "{}", line.join("  ").trim_end())?;
     }
+    let staffed: Vec<&GroupReport> = report
+        .groups
+        .iter()
+        .filter(|g| g.staffing.as_ref().is_some_and(|s| !s.is_empty()))
+        .collect();
+    if !staffed.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "agents needed per local hour (Erlang C):")?;
+        for group in staffed {
+            let name: Vec<String> = key(report, group)
+                .into_iter()
+                .map(|(_, v)| if v.is_empty() { "(none)".to_owned() } else { v })
+                .collect();
+            let hours: Vec<String> = group
+                .staffing
+                .iter()
+                .flatten()
+                .map(|h| format!("{:02}h {}", h.hour, h.agents))
+                .collect();
+            writeln!(
+                out,
+                "  {}: {}",
+                if name.is_empty() {
+                    "all".to_owned()
+                } else {
+                    name.join(" ")
+                },
+                hours.join(", ")
+            )?;
+        }
+    }
     if !report.rejections.is_empty() {
         writeln!(out)?;
         let total = i.surveys.rejected + i.events.rejected;
