@@ -1,6 +1,7 @@
 //! A record's fields, whatever the format, and their validation into the
 //! library's types.
 
+use crate::aggregate::Dimension;
 use crate::id::{EventId, Name, ResponseId, TicketId};
 use crate::survey::{Scales, SurveyMetric, SurveyResponse, SurveyScore};
 use crate::ticket::{EventKind, TicketEvent};
@@ -91,8 +92,14 @@ fn text_error(error: crate::Error) -> String {
     error.to_string()
 }
 
-/// Validates a survey response (CONTRACT section 1.1).
-pub(crate) fn survey(fields: &impl Fields, scales: Scales) -> Result<SurveyResponse, String> {
+/// Validates a survey response (CONTRACT section 1.1). Every field is
+/// checked; with `keep`, only those dimensions are kept (and no ticket
+/// link), sparing their allocations.
+pub(crate) fn survey(
+    fields: &impl Fields,
+    scales: Scales,
+    keep: Option<&[Dimension]>,
+) -> Result<SurveyResponse, String> {
     let id = ResponseId::new(required(fields, Key::Id, true)?).map_err(text_error)?;
     let metric: SurveyMetric = required(fields, Key::Metric, false)?
         .parse()
@@ -101,19 +108,22 @@ pub(crate) fn survey(fields: &impl Fields, scales: Scales) -> Result<SurveyRespo
         .map_err(text_error)?;
     let at = parse_timestamp(required(fields, Key::At, false)?).map_err(text_error)?;
     let mut response = SurveyResponse::new(id, score, at);
-    if let Some(agent) = optional(fields, Key::Agent, false)? {
+    let kept = |d: Dimension| keep.is_none_or(|k| k.contains(&d));
+    if let Some(agent) = optional(fields, Key::Agent, false)?.filter(|_| kept(Dimension::Agent)) {
         response = response.with_agent(agent);
     }
-    if let Some(channel) = optional(fields, Key::Channel, false)? {
+    if let Some(channel) =
+        optional(fields, Key::Channel, false)?.filter(|_| kept(Dimension::Channel))
+    {
         response = response.with_channel(channel);
     }
-    if let Some(team) = optional(fields, Key::Team, false)? {
+    if let Some(team) = optional(fields, Key::Team, false)?.filter(|_| kept(Dimension::Team)) {
         response = response.with_team(team);
     }
-    if let Some(topic) = optional(fields, Key::Topic, false)? {
+    if let Some(topic) = optional(fields, Key::Topic, false)?.filter(|_| kept(Dimension::Topic)) {
         response = response.with_topic(topic);
     }
-    if let Some(ticket) = optional(fields, Key::Ticket, true)? {
+    if let Some(ticket) = optional(fields, Key::Ticket, true)?.filter(|_| keep.is_none()) {
         response = response.with_ticket(TicketId::new(ticket).map_err(text_error)?);
     }
     Ok(response)

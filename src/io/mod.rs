@@ -30,6 +30,7 @@ use std::str::FromStr;
 
 use rows::{CsvRows, JsonRows, Row};
 
+use crate::aggregate::Dimension;
 use crate::error::{Error, ErrorKind};
 use crate::report::Rejection;
 use crate::survey::{Scales, SurveyResponse};
@@ -151,13 +152,13 @@ fn validated<T>(
 
 /// Object-safe access to fields, for [`validated`].
 trait FieldsDyn {
-    fn survey(&self, scales: Scales) -> Result<SurveyResponse, String>;
+    fn survey(&self, scales: Scales, keep: Option<&[Dimension]>) -> Result<SurveyResponse, String>;
     fn event(&self) -> Result<TicketEvent, String>;
 }
 
 impl<F: fields::Fields> FieldsDyn for F {
-    fn survey(&self, scales: Scales) -> Result<SurveyResponse, String> {
-        fields::survey(self, scales)
+    fn survey(&self, scales: Scales, keep: Option<&[Dimension]>) -> Result<SurveyResponse, String> {
+        fields::survey(self, scales, keep)
     }
     fn event(&self) -> Result<TicketEvent, String> {
         fields::event(self)
@@ -173,6 +174,7 @@ pub struct SurveyReader<R: Read> {
     rows: Rows<R>,
     file: String,
     scales: Scales,
+    keep: Option<Vec<Dimension>>,
 }
 
 impl<R: Read> SurveyReader<R> {
@@ -188,7 +190,16 @@ impl<R: Read> SurveyReader<R> {
             rows: Rows::new(input, format, file, &["id", "metric", "score", "at"])?,
             file: file.to_owned(),
             scales,
+            keep: None,
         })
+    }
+
+    /// Keeps only these dimensions in the responses (and no ticket link),
+    /// for a pipeline that groups by them: every field is still checked,
+    /// but the others cost no allocation.
+    pub fn keep_dimensions(mut self, dimensions: &[Dimension]) -> Self {
+        self.keep = Some(dimensions.to_vec());
+        self
     }
 
     /// Bytes of the input read so far.
@@ -201,9 +212,9 @@ impl<R: Read> Iterator for SurveyReader<R> {
     type Item = Result<Item<SurveyResponse>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let scales = self.scales;
+        let (scales, keep) = (self.scales, self.keep.as_deref());
         self.rows.next_item(&self.file, |row| {
-            validated(row, |fields| fields.survey(scales))
+            validated(row, |fields| fields.survey(scales, keep))
         })
     }
 }

@@ -56,11 +56,7 @@ impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut newlines = self.newlines.lock().unwrap_or_else(PoisonError::into_inner);
-        for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\n' {
-                newlines.push_back(self.offset + i as u64);
-            }
-        }
+        newlines.extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| self.offset + i as u64));
         self.offset += n as u64;
         Ok(n)
     }

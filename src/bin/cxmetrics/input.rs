@@ -104,8 +104,9 @@ fn read_surveys(
     let mut batch = Vec::with_capacity(BATCH);
     for path in &input.surveys {
         let (file, format, name) = open(path, input.input_format)?;
-        let mut reader =
-            SurveyReader::new(file, format, &name, scales).map_err(|e| Failure(e.to_string()))?;
+        let mut reader = SurveyReader::new(file, format, &name, scales)
+            .map_err(|e| Failure(e.to_string()))?
+            .keep_dimensions(aggregator.options().dimensions());
         while let Some(item) = reader.next() {
             match item.map_err(|e| Failure(e.to_string()))? {
                 Item::Record(response) => batch.push(response),
