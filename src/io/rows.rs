@@ -185,11 +185,7 @@ impl<R: Read> CsvRows<R> {
                 terminated = at + 1 == end;
             }
             let last = self.lines_before + u64::from(!terminated);
-            let inside: usize = self
-                .record
-                .iter()
-                .map(|f| f.iter().filter(|&&b| b == b'\n').count())
-                .sum();
+            let inside = memchr::memchr_iter(b'\n', self.record.as_slice()).count();
             self.start_line = last.saturating_sub(inside as u64);
         }
         Ok(more)
