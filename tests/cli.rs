@@ -465,6 +465,48 @@ fn business_sla_and_business_hours() {
             same(&w[section], &g[section], section);
         }
     }
+    // The CSV layout carries the same figures.
+    let out = cxmetrics(&[
+        "report",
+        "--events",
+        "business/events.csv",
+        "--surveys",
+        "business/surveys.csv",
+        "--group-by",
+        "agent",
+        "--calendar",
+        "business/calendar.json",
+        "--sla",
+        "business/sla.json",
+        "--targets",
+        "business/targets.json",
+        "--format",
+        "csv",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let kim = rows
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "kim")
+        .unwrap();
+    let cell = |name: &str| {
+        kim[header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))]
+        .to_owned()
+    };
+    assert_eq!(cell("sla_reply_measured"), "6");
+    assert_eq!(cell("sla_resolution_rate"), "60");
+    assert_eq!(cell("target_tickets.resolution_rate_met"), "false");
+    assert_eq!(
+        cell("tickets_first_response_business_s_p90")
+            .parse::<f64>()
+            .unwrap(),
+        41400.0
+    );
     // An SLA in business hours needs the calendar; bad files: exit 2.
     let out = cxmetrics(&[
         "report",

@@ -3,7 +3,10 @@
 //! CSV: one row per group. Columns: `bucket` (with a time bucket), each
 //! `--group-by` dimension, then per section its fields with the section as
 //! prefix (`nps_responses`, `nps_score`, `nps_ci95_low`, `nps_ci95_high`,
-//! …, `tickets_first_response_s_p90`, …). A cell without data is empty.
+//! …, `tickets_first_response_s_p90`, …); with a calendar the business
+//! twins (`tickets_reply_business_s_p90`), with an SLA `sla_<span>_measured`,
+//! `_met`, `_breached`, `_rate`, with targets `target_<metric>_value` and
+//! `_met`. A cell without data is empty.
 
 use std::io::Write;
 
@@ -129,9 +132,11 @@ fn key(report: &Report, group: &GroupReport) -> Vec<(String, String)> {
 pub fn csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     let empty = header_group(report);
+    let extra = Extra::of(report);
     let header: Vec<String> = key(report, &empty)
         .into_iter()
         .chain(cells(&empty))
+        .chain(extra.cells(&empty))
         .map(|(name, _)| name)
         .collect();
     writer.write_record(&header)?;
@@ -139,11 +144,104 @@ pub fn csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let row: Vec<String> = key(report, group)
             .into_iter()
             .chain(cells(group))
+            .chain(extra.cells(group))
             .map(|(_, v)| v)
             .collect();
         writer.write_record(&row)?;
     }
     writer.flush()
+}
+
+/// The optional columns a report has: business-time twins (with a
+/// calendar), SLA spans (those some group is measured on) and targets.
+struct Extra {
+    business: bool,
+    sla: Vec<&'static str>,
+    targets: Vec<String>,
+}
+
+impl Extra {
+    fn of(report: &Report) -> Extra {
+        let tickets = || report.groups.iter().filter_map(|g| g.tickets.as_ref());
+        let sla = ["first_response", "reply", "resolution"]
+            .into_iter()
+            .filter(|key| {
+                tickets()
+                    .filter_map(|t| t.sla)
+                    .any(|s| sla_count(&s, key).is_some())
+            })
+            .collect();
+        let targets = report
+            .groups
+            .first()
+            .and_then(|g| g.targets.as_ref())
+            .map(|t| t.iter().map(|t| t.metric.clone()).collect())
+            .unwrap_or_default();
+        Extra {
+            business: tickets().any(|t| t.business.is_some()),
+            sla,
+            targets,
+        }
+    }
+
+    fn cells(&self, group: &GroupReport) -> Vec<(String, String)> {
+        let mut cells = Vec::new();
+        let t = group.tickets.as_ref();
+        if self.business {
+            let b = t.and_then(|t| t.business);
+            let twins: [(&str, Option<DistributionSummary>); 4] = [
+                (
+                    "first_response_business_s",
+                    b.and_then(|b| b.first_response),
+                ),
+                ("reply_business_s", b.and_then(|b| b.reply)),
+                (
+                    "first_resolution_business_s",
+                    b.and_then(|b| b.first_resolution),
+                ),
+                (
+                    "full_resolution_business_s",
+                    b.and_then(|b| b.full_resolution),
+                ),
+            ];
+            for (name, d) in twins {
+                cells.push((format!("tickets_{name}_mean"), number(d.map(|d| d.mean))));
+                cells.push((format!("tickets_{name}_p50"), number(d.map(|d| d.p50))));
+                cells.push((format!("tickets_{name}_p90"), number(d.map(|d| d.p90))));
+            }
+        }
+        for key in &self.sla {
+            let c = t.and_then(|t| t.sla).and_then(|s| sla_count(&s, key));
+            cells.push((format!("sla_{key}_measured"), count(c.map(|c| c.measured))));
+            cells.push((format!("sla_{key}_met"), count(c.map(|c| c.met))));
+            cells.push((
+                format!("sla_{key}_breached"),
+                count(c.map(|c| c.breached())),
+            ));
+            cells.push((format!("sla_{key}_rate"), number(c.and_then(|c| c.rate()))));
+        }
+        for metric in &self.targets {
+            let result = group.targets.iter().flatten().find(|r| &r.metric == metric);
+            cells.push((
+                format!("target_{metric}_value"),
+                number(result.and_then(|r| r.value)),
+            ));
+            let met = result
+                .and_then(|r| r.met)
+                .map(|m| m.to_string())
+                .unwrap_or_default();
+            cells.push((format!("target_{metric}_met"), met));
+        }
+        cells
+    }
+}
+
+fn sla_count(sla: &cxmetrics::SlaCounts, key: &str) -> Option<cxmetrics::SlaCount> {
+    match key {
+        "first_response" => sla.first_response,
+        "reply" => sla.reply,
+        _ => sla.resolution,
+    }
 }
 
 /// A duration in seconds, compactly: `45s`, `12m 30s`, `3h 05m`, `2d 04h`.
