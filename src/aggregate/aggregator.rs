@@ -641,9 +641,13 @@ impl Aggregator {
                 });
             }
         }
-        // Ids of responses after a fixed as_of were never stored as responses.
-        for text in other.response_ids.iter() {
-            self.state.response_ids.insert(text)?;
+        // Ids of records after a fixed as_of were never stored with a record;
+        // without one, every accepted id came with its record above.
+        let fixed_as_of = other.options.fixed_as_of().is_some();
+        if fixed_as_of {
+            for text in other.response_ids.iter() {
+                self.state.response_ids.insert(text)?;
+            }
         }
         let tickets: Vec<u32> = other
             .tickets
@@ -667,8 +671,10 @@ impl Aggregator {
                 });
             }
         }
-        for text in other.event_ids.iter() {
-            self.state.event_ids.insert(text)?;
+        if fixed_as_of {
+            for text in other.event_ids.iter() {
+                self.state.event_ids.insert(text)?;
+            }
         }
         self.state.surveys.merge(&other.surveys);
         self.state.event_input.merge(&other.event_input);
