@@ -302,7 +302,9 @@ pub struct TicketSummary {
     pub business: Option<BusinessSummary>,
     /// SLA attainment, when a policy applies to the group's tickets.
     pub sla: Option<crate::sla::SlaCounts>,
-    /// Tickets created in each local hour (0..=23) of the report's zone.
+    /// Tickets created in each local hour (0..=23) of the report's zone,
+    /// as counted by the [`Aggregator`](crate::Aggregator) (which knows
+    /// the zone); all zero from [`TicketKpis::add`].
     pub arrivals_by_hour: [u64; 24],
 }
 
