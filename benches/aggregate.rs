@@ -7,8 +7,8 @@ use std::time::Duration;
 use chrono::TimeDelta;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use cxmetrics::{
-    parse_timestamp, AggregateOptions, Aggregator, Bucket, Dimension, EventId, EventKind, Name,
-    ResponseId, Scales, Status, SurveyMetric, SurveyResponse, SurveyScore, TicketEvent, TicketId,
+    parse_timestamp, AggregateOptions, Aggregator, Bucket, Dimension, EventId, Name, ResponseId,
+    Scales, SurveyMetric, SurveyResponse, SurveyScore, TicketEvent, TicketId,
 };
 
 mod common;
@@ -47,36 +47,7 @@ fn events(tickets: usize, seed: u64) -> Vec<TicketEvent> {
         let ticket = TicketId::new(format!("T{t}")).unwrap();
         let agent = agents[rng.below(50) as usize].clone();
         let mut at = base + TimeDelta::seconds(rng.below(30 * 86_400) as i64);
-        let kinds = [
-            EventKind::Created {
-                channel: Some(email.clone()),
-                team: None,
-            },
-            EventKind::BotReply,
-            EventKind::Assigned {
-                agent: agent.clone(),
-                team: None,
-            },
-            EventKind::HandlingStarted {
-                agent: agent.clone(),
-            },
-            EventKind::HandlingEnded {
-                agent: agent.clone(),
-            },
-            EventKind::AgentReply {
-                agent: agent.clone(),
-            },
-            EventKind::CustomerReply,
-            EventKind::AgentReply {
-                agent: agent.clone(),
-            },
-            EventKind::Status {
-                status: Status::Solved,
-            },
-            EventKind::Status {
-                status: Status::Closed,
-            },
-        ];
+        let kinds = common::lifecycle(&agent, &email, false);
         for (i, kind) in kinds.into_iter().enumerate() {
             at += TimeDelta::seconds(rng.below(3600) as i64 + 1);
             out.push(TicketEvent::new(

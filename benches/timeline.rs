@@ -4,9 +4,7 @@ use std::hint::black_box;
 
 use chrono::TimeDelta;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use cxmetrics::{
-    parse_timestamp, EventId, EventKind, Name, Status, TicketEvent, TicketId, Timeline,
-};
+use cxmetrics::{parse_timestamp, EventId, Name, TicketEvent, TicketId, Timeline};
 
 mod common;
 use common::Rng;
@@ -26,45 +24,7 @@ fn tickets(count: usize) -> Vec<Vec<TicketEvent>> {
             let ticket = TicketId::new(format!("T{n}")).unwrap();
             let agent = agents[rng.below(20) as usize].clone();
             let mut at = base + TimeDelta::seconds(rng.below(30 * 86_400) as i64);
-            let mut kinds = vec![
-                EventKind::Created {
-                    channel: Some(channel.clone()),
-                    team: None,
-                },
-                EventKind::BotReply,
-                EventKind::Assigned {
-                    agent: agent.clone(),
-                    team: None,
-                },
-                EventKind::HandlingStarted {
-                    agent: agent.clone(),
-                },
-                EventKind::HandlingEnded {
-                    agent: agent.clone(),
-                },
-                EventKind::AgentReply {
-                    agent: agent.clone(),
-                },
-                EventKind::CustomerReply,
-                EventKind::AgentReply {
-                    agent: agent.clone(),
-                },
-                EventKind::Status {
-                    status: Status::Solved,
-                },
-            ];
-            if rng.below(5) == 0 {
-                kinds.push(EventKind::Status {
-                    status: Status::Open,
-                });
-                kinds.push(EventKind::Status {
-                    status: Status::Closed,
-                });
-            } else {
-                kinds.push(EventKind::Status {
-                    status: Status::Closed,
-                });
-            }
+            let kinds = common::lifecycle(&agent, &channel, rng.below(5) == 0);
             let mut events: Vec<TicketEvent> = kinds
                 .into_iter()
                 .enumerate()

@@ -159,11 +159,7 @@ impl FromStr for ServiceTarget {
 /// `B(n) = A·B(n−1) / (n + A·B(n−1))`, which neither overflows nor loses
 /// precision at 100 000 Erlangs and more.
 pub fn erlang_c(agents: u64, traffic: f64) -> f64 {
-    let mut b = 1.0;
-    for n in 1..=agents {
-        b = traffic * b / (n as f64 + traffic * b);
-    }
-    erlang_c_from_b(agents, traffic, b)
+    erlang_c_from_b(agents, traffic, erlang_b_from(1.0, 0, agents, traffic))
 }
 
 fn erlang_c_from_b(agents: u64, traffic: f64, b: f64) -> f64 {
@@ -177,20 +173,31 @@ pub fn required_agents(traffic: f64, aht: f64, target: ServiceTarget) -> u64 {
     if !(traffic.is_finite() && traffic > 0.0 && aht > 0.0) || traffic >= MAX_TRAFFIC as f64 {
         return 0;
     }
+    search(traffic, aht, target).0
+}
+
+/// The smallest N > A meeting the target, with Erlang B of N: the
+/// recursion runs up to ⌊A⌋, then on, N by N, until SL(t) ≥ target.
+fn search(traffic: f64, aht: f64, target: ServiceTarget) -> (u64, f64) {
     let first = traffic.floor() as u64 + 1;
-    let mut b = 1.0;
-    for n in 1..first {
-        b = traffic * b / (n as f64 + traffic * b);
-    }
+    let mut b = erlang_b_from(1.0, 0, first - 1, traffic);
     let mut agents = first;
     loop {
-        b = traffic * b / (agents as f64 + traffic * b);
+        b = erlang_b_from(b, agents - 1, agents, traffic);
         let c = erlang_c_from_b(agents, traffic, b);
         if 1.0 - c * (-(agents as f64 - traffic) * target.seconds() / aht).exp() >= target.share() {
-            return agents;
+            return (agents, b);
         }
         agents += 1;
     }
+}
+
+/// Erlang B of `to` agents from Erlang B `b` of `from` agents.
+fn erlang_b_from(mut b: f64, from: u64, to: u64, traffic: f64) -> f64 {
+    for n in from + 1..=to {
+        b = traffic * b / (n as f64 + traffic * b);
+    }
+    b
 }
 
 /// What Erlang C says about a staffing level.
@@ -360,28 +367,13 @@ impl Staffing {
         let traffic = tn as f64 / td as f64;
         let aht = self.aht.to_f64();
         let wait = self.target.seconds();
-        // The smallest N > A: B(n) up to ⌊A⌋, then N upward until SL ≥ target.
-        let first = (tn / td) as u64 + 1;
-        let mut b = 1.0;
-        for n in 1..first {
-            b = traffic * b / (n as f64 + traffic * b);
-        }
-        let mut agents = first;
-        let level = |n: u64, b: f64| {
-            let c = erlang_c_from_b(n, traffic, b);
-            (c, 1.0 - c * (-(n as f64 - traffic) * wait / aht).exp())
-        };
-        loop {
-            b = traffic * b / (agents as f64 + traffic * b);
-            if level(agents, b).1 >= self.target.share() {
-                break;
-            }
-            agents += 1;
-        }
+        let (mut agents, mut b) = search(traffic, aht, self.target);
         if let Some(occupancy) = self.max_occupancy {
-            agents = agents.max(ceil_div((tn, td), occupancy_ratio(occupancy)) as u64);
+            let capped = (ceil_div((tn, td), occupancy_ratio(occupancy)) as u64).max(agents);
+            b = erlang_b_from(b, agents, capped, traffic);
+            agents = capped;
         }
-        let p_wait = erlang_c(agents, traffic);
+        let p_wait = erlang_c_from_b(agents, traffic, b);
         let n = agents as f64;
         let service_level = 1.0 - p_wait * (-(n - traffic) * wait / aht).exp();
         let scheduled = match self.shrinkage {

@@ -1,4 +1,8 @@
-//! What the benches share: a small deterministic random number generator.
+//! What the benches share: a small deterministic random number generator
+//! and a ticket's lifecycle. Each bench uses part of it.
+#![allow(dead_code)]
+
+use cxmetrics::{EventKind, Name, Status};
 
 /// SplitMix64: small, fast and good enough for bench data.
 pub struct Rng(pub u64);
@@ -17,4 +21,46 @@ impl Rng {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n
     }
+}
+
+/// The kinds of a typical ticket's ten events, in order: created, a bot
+/// reply, assignment, a handling segment, a reply, the customer's answer,
+/// a reply, solved and closed; with `reopen`, reopened before closing.
+pub fn lifecycle(agent: &Name, channel: &Name, reopen: bool) -> Vec<EventKind> {
+    let mut kinds = vec![
+        EventKind::Created {
+            channel: Some(channel.clone()),
+            team: None,
+        },
+        EventKind::BotReply,
+        EventKind::Assigned {
+            agent: agent.clone(),
+            team: None,
+        },
+        EventKind::HandlingStarted {
+            agent: agent.clone(),
+        },
+        EventKind::HandlingEnded {
+            agent: agent.clone(),
+        },
+        EventKind::AgentReply {
+            agent: agent.clone(),
+        },
+        EventKind::CustomerReply,
+        EventKind::AgentReply {
+            agent: agent.clone(),
+        },
+        EventKind::Status {
+            status: Status::Solved,
+        },
+    ];
+    if reopen {
+        kinds.push(EventKind::Status {
+            status: Status::Open,
+        });
+    }
+    kinds.push(EventKind::Status {
+        status: Status::Closed,
+    });
+    kinds
 }

@@ -135,8 +135,20 @@ impl Interner {
     /// [`ErrorKind::TooManyIds`] when the arena would pass 4 GiB of string
     /// bytes (its offsets are 32-bit, to save 4 bytes per string).
     pub(crate) fn intern(&mut self, text: &str) -> Result<(u32, bool), Error> {
+        let hash32 = self.hash(text);
+        self.intern_hashed(text, hash32)
+    }
+
+    /// The 32-bit hash the table files `text` under.
+    #[inline]
+    pub(crate) fn hash(&self, text: &str) -> u32 {
+        self.hasher.hash_one(text.as_bytes()) as u32
+    }
+
+    /// [`intern`](Self::intern) with the text's [`hash`](Self::hash)
+    /// already known.
+    pub(crate) fn intern_hashed(&mut self, text: &str, hash32: u32) -> Result<(u32, bool), Error> {
         let text = text.as_bytes();
-        let hash32 = self.hasher.hash_one(text) as u32;
         let (bytes, ends) = (&self.bytes, &self.ends);
         let entry = self.table.entry(
             spread(hash32),
@@ -164,9 +176,8 @@ impl Interner {
     /// interning them, the lookups' cache misses overlap (they are
     /// independent loads), and interning then finds the table in cache.
     #[inline]
-    pub(crate) fn warm(&self, text: &str) -> bool {
+    pub(crate) fn warm(&self, text: &str, hash32: u32) -> bool {
         let text = text.as_bytes();
-        let hash32 = self.hasher.hash_one(text) as u32;
         self.table
             .find(spread(hash32), |&(i, h)| {
                 h == hash32 && slice(&self.bytes, &self.ends, i) == text
@@ -261,11 +272,15 @@ impl IdSet {
         len: usize,
         out: &mut Vec<Option<u32>>,
     ) -> Result<(), Error> {
-        let found = (0..len).filter(|&i| self.ids.warm(texts(i))).count();
+        // Each id is hashed once, for both passes.
+        let hashes: Vec<u32> = (0..len).map(|i| self.ids.hash(texts(i))).collect();
+        let found = (0..len)
+            .filter(|&i| self.ids.warm(texts(i), hashes[i]))
+            .count();
         std::hint::black_box(found);
         out.clear();
-        for i in 0..len {
-            let (id, new) = self.insert(texts(i))?;
+        for (i, &hash) in hashes.iter().enumerate() {
+            let (id, new) = self.ids.intern_hashed(texts(i), hash)?;
             out.push(new.then_some(id));
         }
         Ok(())
