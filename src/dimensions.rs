@@ -1,5 +1,6 @@
 //! The dimensions a record can be grouped by.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// Agent, channel, team and topic of a record, each optional.
@@ -9,18 +10,18 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "DimensionsRepr")]
 pub struct Dimensions {
-    agent: Option<String>,
-    channel: Option<String>,
-    team: Option<String>,
-    topic: Option<String>,
+    agent: Option<CompactString>,
+    channel: Option<CompactString>,
+    team: Option<CompactString>,
+    topic: Option<CompactString>,
 }
 
 #[derive(Deserialize)]
 struct DimensionsRepr {
-    agent: Option<String>,
-    channel: Option<String>,
-    team: Option<String>,
-    topic: Option<String>,
+    agent: Option<CompactString>,
+    channel: Option<CompactString>,
+    team: Option<CompactString>,
+    topic: Option<CompactString>,
 }
 
 impl From<DimensionsRepr> for Dimensions {
@@ -34,7 +35,7 @@ impl From<DimensionsRepr> for Dimensions {
     }
 }
 
-fn present(value: Option<String>) -> Option<String> {
+fn present(value: Option<CompactString>) -> Option<CompactString> {
     value.filter(|text| !text.is_empty())
 }
 
@@ -46,8 +47,8 @@ macro_rules! dimension {
         }
 
         #[doc = concat!("Sets the ", $what, "; an empty text means absent.")]
-        pub fn $set(&mut self, value: impl Into<String>) {
-            self.$field = present(Some(value.into()));
+        pub fn $set(&mut self, value: impl AsRef<str>) {
+            self.$field = present(Some(CompactString::new(value.as_ref())));
         }
     };
 }

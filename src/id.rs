@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind};
@@ -11,9 +12,10 @@ macro_rules! id_type {
         $(#[$doc])*
         ///
         /// Any non-empty text; compared byte by byte, case-sensitively.
+        /// Texts of up to 24 bytes are stored inline, without an allocation.
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(Box<str>);
+        pub struct $name(CompactString);
 
         impl $name {
             /// Wraps `text` as an id.
@@ -21,12 +23,12 @@ macro_rules! id_type {
             /// # Errors
             ///
             /// [`ErrorKind::Empty`] when `text` is empty (the contract's "absent").
-            pub fn new(text: impl Into<String>) -> Result<Self, Error> {
-                let text = text.into();
+            pub fn new(text: impl AsRef<str>) -> Result<Self, Error> {
+                let text = text.as_ref();
                 if text.is_empty() {
                     return ErrorKind::Empty($what).err();
                 }
-                Ok($name(text.into_boxed_str()))
+                Ok($name(CompactString::new(text)))
             }
 
             /// The id's text.
@@ -44,7 +46,7 @@ macro_rules! id_type {
 
         impl From<$name> for String {
             fn from(id: $name) -> String {
-                id.0.into()
+                id.0.into_string()
             }
         }
 

@@ -505,25 +505,25 @@ impl SurveyResponse {
     }
 
     /// Sets the agent the response is about; an empty text means absent.
-    pub fn with_agent(mut self, agent: impl Into<String>) -> Self {
+    pub fn with_agent(mut self, agent: impl AsRef<str>) -> Self {
         self.dimensions.set_agent(agent);
         self
     }
 
     /// Sets the channel; an empty text means absent.
-    pub fn with_channel(mut self, channel: impl Into<String>) -> Self {
+    pub fn with_channel(mut self, channel: impl AsRef<str>) -> Self {
         self.dimensions.set_channel(channel);
         self
     }
 
     /// Sets the team; an empty text means absent.
-    pub fn with_team(mut self, team: impl Into<String>) -> Self {
+    pub fn with_team(mut self, team: impl AsRef<str>) -> Self {
         self.dimensions.set_team(team);
         self
     }
 
     /// Sets the topic (the kind of request); an empty text means absent.
-    pub fn with_topic(mut self, topic: impl Into<String>) -> Self {
+    pub fn with_topic(mut self, topic: impl AsRef<str>) -> Self {
         self.dimensions.set_topic(topic);
         self
     }
