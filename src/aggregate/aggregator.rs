@@ -628,53 +628,62 @@ impl Aggregator {
                 })
             })
             .collect();
-        for response in &other.responses {
-            let (id, new) = self
-                .state
-                .response_ids
-                .insert(other.response_ids.text(response.id))?;
-            if new {
-                self.state.responses.push(StoredResponse {
-                    id,
-                    group: groups[response.group as usize],
-                    ..*response
-                });
+        let mut ids = Vec::new();
+        let s = &mut self.state;
+        s.responses.reserve(other.responses.len());
+        s.response_ids
+            .reserve(other.response_ids.len(), other.response_ids.text_bytes());
+        for chunk in other.responses.chunks(BATCH) {
+            let text = |i: usize| other.response_ids.text(chunk[i].id);
+            s.response_ids.insert_batch(text, chunk.len(), &mut ids)?;
+            for (response, id) in chunk.iter().zip(&ids) {
+                if let Some(id) = *id {
+                    s.responses.push(StoredResponse {
+                        id,
+                        group: groups[response.group as usize],
+                        ..*response
+                    });
+                }
             }
         }
         // Ids of records after a fixed as_of were never stored with a record;
         // without one, every accepted id came with its record above.
         let fixed_as_of = other.options.fixed_as_of().is_some();
         if fixed_as_of {
-            for text in other.response_ids.iter() {
-                self.state.response_ids.insert(text)?;
-            }
+            let text = |i: usize| other.response_ids.text(i as u32);
+            s.response_ids
+                .insert_batch(text, other.response_ids.len(), &mut ids)?;
         }
-        let tickets: Vec<u32> = other
-            .tickets
-            .iter()
-            .map(|t| self.state.tickets.intern(t).map(|(i, _)| i))
-            .collect::<Result<_, _>>()?;
-        for event in &other.events {
-            let (id, new) = self
-                .state
-                .event_ids
-                .insert(other.event_ids.text(event.id))?;
-            if new {
-                self.state.events.push(StoredEvent {
-                    id,
-                    ticket: tickets[event.ticket as usize],
-                    agent: remap(event.agent),
-                    team: remap(event.team),
-                    channel: remap(event.channel),
-                    topic: remap(event.topic),
-                    ..*event
-                });
+        let mut tickets = Vec::with_capacity(other.tickets.len());
+        s.tickets.intern_batch(
+            |i| other.tickets.text(i as u32),
+            other.tickets.len(),
+            |number, _| tickets.push(number),
+        )?;
+        s.events.reserve(other.events.len());
+        s.event_ids
+            .reserve(other.event_ids.len(), other.event_ids.text_bytes());
+        for chunk in other.events.chunks(BATCH) {
+            let text = |i: usize| other.event_ids.text(chunk[i].id);
+            s.event_ids.insert_batch(text, chunk.len(), &mut ids)?;
+            for (event, id) in chunk.iter().zip(&ids) {
+                if let Some(id) = *id {
+                    s.events.push(StoredEvent {
+                        id,
+                        ticket: tickets[event.ticket as usize],
+                        agent: remap(event.agent),
+                        team: remap(event.team),
+                        channel: remap(event.channel),
+                        topic: remap(event.topic),
+                        ..*event
+                    });
+                }
             }
         }
         if fixed_as_of {
-            for text in other.event_ids.iter() {
-                self.state.event_ids.insert(text)?;
-            }
+            let text = |i: usize| other.event_ids.text(i as u32);
+            s.event_ids
+                .insert_batch(text, other.event_ids.len(), &mut ids)?;
         }
         self.state.surveys.merge(&other.surveys);
         self.state.event_input.merge(&other.event_input);

@@ -229,6 +229,35 @@ impl Interner {
         }
     }
 
+    /// Interns `texts` in order, [`BATCH`] at a time: a batch's strings
+    /// are hashed and their home slots [warmed](Self::warm) before any is
+    /// interned. `f` gets each one's number and whether it was new.
+    ///
+    /// # Errors
+    ///
+    /// As [`intern`](Self::intern); the strings before are interned.
+    pub(crate) fn intern_batch<'a>(
+        &mut self,
+        texts: impl Fn(usize) -> &'a str,
+        len: usize,
+        mut f: impl FnMut(u32, bool),
+    ) -> Result<(), Error> {
+        for start in (0..len).step_by(BATCH) {
+            // Each string is hashed once, for both passes.
+            let mut hashes = [0u64; BATCH];
+            let hashes = &mut hashes[..BATCH.min(len - start)];
+            for (i, hash) in hashes.iter_mut().enumerate() {
+                *hash = self.hash(texts(start + i));
+            }
+            self.warm(hashes);
+            for (i, &hash) in hashes.iter().enumerate() {
+                let (number, new) = self.intern_hashed(texts(start + i), hash)?;
+                f(number, new);
+            }
+        }
+        Ok(())
+    }
+
     /// Reads the home slots of `hashes` without changing anything: run
     /// over a batch of strings before interning them, these independent
     /// loads overlap their cache misses, and interning then finds the
@@ -270,6 +299,11 @@ impl Interner {
     pub(crate) fn text(&self, index: u32) -> &str {
         // Every stored string came from a `&str` or was checked on loading.
         std::str::from_utf8(self.bytes(index)).unwrap_or_default()
+    }
+
+    /// Bytes of all strings.
+    pub(crate) fn text_bytes(&self) -> usize {
+        self.bytes.len()
     }
 
     /// How many strings.
@@ -321,9 +355,8 @@ impl IdSet {
         self.ids.intern(text)
     }
 
-    /// Inserts `texts` in order, writing each
-    /// one's number, or `None` for an id already present (also earlier in
-    /// the batch), to `out`.
+    /// Inserts `texts` in order, writing each one's number, or `None` for
+    /// an id already present (also earlier in the batch), to `out`.
     ///
     /// # Errors
     ///
@@ -335,20 +368,8 @@ impl IdSet {
         out: &mut Vec<Option<u32>>,
     ) -> Result<(), Error> {
         out.clear();
-        for start in (0..len).step_by(BATCH) {
-            // Each id is hashed once, for both passes.
-            let mut hashes = [0u64; BATCH];
-            let hashes = &mut hashes[..BATCH.min(len - start)];
-            for (i, hash) in hashes.iter_mut().enumerate() {
-                *hash = self.ids.hash(texts(start + i));
-            }
-            self.ids.warm(hashes);
-            for (i, &hash) in hashes.iter().enumerate() {
-                let (id, new) = self.ids.intern_hashed(texts(start + i), hash)?;
-                out.push(new.then_some(id));
-            }
-        }
-        Ok(())
+        self.ids
+            .intern_batch(texts, len, |number, new| out.push(new.then_some(number)))
     }
 
     /// The id numbered `id`.
@@ -371,15 +392,15 @@ impl IdSet {
         self.ids.len()
     }
 
-    /// Every id, in number order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
-        self.ids.iter()
-    }
-
     /// Makes room for about `ids` more ids of `bytes` bytes in all, in the
     /// arena: the table grows as ids arrive.
     pub(crate) fn reserve(&mut self, ids: usize, bytes: usize) {
         self.ids.reserve_arena(ids, bytes);
+    }
+
+    /// Bytes of all ids.
+    pub(crate) fn text_bytes(&self) -> usize {
+        self.ids.text_bytes()
     }
 
     /// Bytes held on the heap.
