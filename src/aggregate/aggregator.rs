@@ -40,23 +40,23 @@ struct StoredResponse {
     value: u8,
 }
 
-/// An accepted ticket event up to `as_of`: 40 bytes.
+/// An accepted ticket event up to `as_of`: 32 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct StoredEvent {
-    secs: i64,
+    /// `secs << 8 | tag << 4 | status`: the instant's seconds (at most 39
+    /// bits for years 1 to 9999), the kind's tag and, for a `status`
+    /// event, its status as an index of [`STATUSES`].
+    secs_kind: i64,
     nanos: u32,
     /// Number of its ticket in `tickets`.
     ticket: u32,
     /// Number of its id in `event_ids`.
     id: u32,
-    /// Symbols of `names` (0 = absent).
-    agent: u32,
+    /// Symbols of `names` (0 = absent): the channel of a `created` event,
+    /// else the agent.
+    who: u32,
     team: u32,
-    channel: u32,
     topic: u32,
-    tag: u8,
-    /// The status of a `status` event, as an index of [`STATUSES`].
-    status: u8,
 }
 
 const STATUSES: [Status; 6] = [
@@ -69,20 +69,43 @@ const STATUSES: [Status; 6] = [
 ];
 
 impl StoredEvent {
+    fn secs_kind(secs: i64, tag: EventTag, status: u8) -> i64 {
+        secs << 8 | i64::from(tag as u8) << 4 | i64::from(status)
+    }
+
+    fn secs(&self) -> i64 {
+        self.secs_kind >> 8
+    }
+
+    fn tag(&self) -> u8 {
+        (self.secs_kind >> 4 & 0xF) as u8
+    }
+
+    fn status(&self) -> u8 {
+        (self.secs_kind & 0xF) as u8
+    }
+
     fn at(&self) -> Instant {
-        Instant::from_parts(self.secs, self.nanos)
+        Instant::from_parts(self.secs(), self.nanos)
+    }
+
+    /// The contract's order within a ticket, but for the ids: (instant,
+    /// kind).
+    fn order_key(&self) -> (i64, u32, u8) {
+        (self.secs(), self.nanos, self.tag())
     }
 
     fn step(&self) -> Step<u32> {
         let sym = |s: u32| (s != 0).then_some(s);
+        let tag = EventTag::ALL[usize::from(self.tag())];
+        let created = tag == EventTag::Created;
         Step {
             at: self.at(),
-            tag: EventTag::ALL[usize::from(self.tag)],
-            agent: sym(self.agent),
+            tag,
+            agent: sym(self.who).filter(|_| !created),
             team: sym(self.team),
-            channel: sym(self.channel),
-            status: (self.tag == EventTag::Status as u8)
-                .then(|| STATUSES[usize::from(self.status)]),
+            channel: sym(self.who).filter(|_| created),
+            status: (tag == EventTag::Status).then(|| STATUSES[usize::from(self.status())]),
             topic: sym(self.topic),
         }
     }
@@ -138,7 +161,7 @@ impl Accounting {
 ///
 /// The state grows with the input, as it must to merge exactly: each
 /// accepted id is kept (its bytes + about 13), each response up to
-/// `as_of` as 12 bytes, each event as 40 bytes, each distinct ticket id and
+/// `as_of` as 12 bytes, each event as 32 bytes, each distinct ticket id and
 /// dimension value once. Group accumulators are bounded: counts per scale
 /// point and five duration distributions of at most 256 exact values or a
 /// sketch of a few thousand buckets.
@@ -470,17 +493,22 @@ impl Aggregator {
             grouped(Dimension::Topic),
         );
         let names = &mut self.state.names;
+        let status = match event.kind() {
+            EventKind::Status { status } => STATUSES.iter().position(|s| s == status),
+            _ => None,
+        };
         let mut stored = StoredEvent {
-            secs: at.secs(),
+            secs_kind: StoredEvent::secs_kind(
+                at.secs(),
+                EventTag::of(event.kind()),
+                status.unwrap_or(0) as u8,
+            ),
             nanos: at.nanos(),
             ticket,
             id,
-            agent: 0,
+            who: 0,
             team: 0,
-            channel: 0,
             topic: 0,
-            tag: EventTag::of(event.kind()) as u8,
-            status: 0,
         };
         if by_topic {
             stored.topic = Self::symbol(names, event.topic().map(|t| t.as_str()))?;
@@ -488,14 +516,14 @@ impl Aggregator {
         match event.kind() {
             EventKind::Created { channel, team } => {
                 if by_channel {
-                    stored.channel = Self::symbol(names, channel.as_ref().map(|c| c.as_str()))?;
+                    stored.who = Self::symbol(names, channel.as_ref().map(|c| c.as_str()))?;
                 }
                 if by_team {
                     stored.team = Self::symbol(names, team.as_ref().map(|t| t.as_str()))?;
                 }
             }
             EventKind::Assigned { agent, team } => {
-                stored.agent = Self::symbol(names, Some(agent.as_str()))?;
+                stored.who = Self::symbol(names, Some(agent.as_str()))?;
                 if by_team {
                     stored.team = Self::symbol(names, team.as_ref().map(|t| t.as_str()))?;
                 }
@@ -503,12 +531,12 @@ impl Aggregator {
             EventKind::AgentReply { agent }
             | EventKind::HandlingStarted { agent }
             | EventKind::HandlingEnded { agent } => {
-                stored.agent = Self::symbol(names, Some(agent.as_str()))?;
+                stored.who = Self::symbol(names, Some(agent.as_str()))?;
             }
-            EventKind::Status { status } => {
-                stored.status = STATUSES.iter().position(|s| s == status).unwrap_or(0) as u8;
-            }
-            EventKind::CustomerReply | EventKind::BotReply | EventKind::InternalNote => {}
+            EventKind::Status { .. }
+            | EventKind::CustomerReply
+            | EventKind::BotReply
+            | EventKind::InternalNote => {}
         }
         self.state.events.push(stored);
         let kept = self.state.folded.kept_after_last_fold;
@@ -535,7 +563,7 @@ impl Aggregator {
         let threshold = nanos_of(secs, nanos) - idle.as_nanos() as i128;
         let mut last = vec![i128::MIN; self.state.tickets.len()];
         for e in &self.state.events {
-            let at = nanos_of(e.secs, e.nanos);
+            let at = nanos_of(e.secs(), e.nanos);
             let slot = &mut last[e.ticket as usize];
             *slot = (*slot).max(at);
         }
@@ -671,9 +699,8 @@ impl Aggregator {
                     s.events.push(StoredEvent {
                         id,
                         ticket: tickets[event.ticket as usize],
-                        agent: remap(event.agent),
+                        who: remap(event.who),
                         team: remap(event.team),
-                        channel: remap(event.channel),
                         topic: remap(event.topic),
                         ..*event
                     });
@@ -721,12 +748,7 @@ impl Aggregator {
             let remap = |sym: u32| names[sym as usize];
             let mut events = std::mem::take(&mut other.state.events);
             for e in &mut events {
-                (e.agent, e.team, e.channel, e.topic) = (
-                    remap(e.agent),
-                    remap(e.team),
-                    remap(e.channel),
-                    remap(e.topic),
-                );
+                (e.who, e.team, e.topic) = (remap(e.who), remap(e.team), remap(e.topic));
             }
             self.state.events = events;
             self.state.tickets = std::mem::take(&mut other.state.tickets);
@@ -891,8 +913,8 @@ impl Aggregator {
             }
             run.sort_unstable_by(|&a, &b| {
                 let (a, b) = (&state.events[a as usize], &state.events[b as usize]);
-                (a.secs, a.nanos, a.tag)
-                    .cmp(&(b.secs, b.nanos, b.tag))
+                a.order_key()
+                    .cmp(&b.order_key())
                     .then_with(|| ids.bytes(a.id).cmp(ids.bytes(b.id)))
             });
             let steps = run
@@ -964,16 +986,14 @@ impl State {
             }
         }
         for e in &self.events {
-            let syms_ok = [e.agent, e.team, e.channel, e.topic]
-                .iter()
-                .all(|&s| s <= names);
+            let syms_ok = [e.who, e.team, e.topic].iter().all(|&s| s <= names);
             if !syms_ok
-                || usize::from(e.tag) >= EventTag::ALL.len()
-                || usize::from(e.status) >= STATUSES.len()
+                || usize::from(e.tag()) >= EventTag::ALL.len()
+                || usize::from(e.status()) >= STATUSES.len()
                 || e.nanos >= 1_000_000_000
                 || e.ticket as usize >= self.tickets.len()
                 || !self.event_ids.contains_number(e.id)
-                || chrono::DateTime::from_timestamp(e.secs, e.nanos).is_none()
+                || chrono::DateTime::from_timestamp(e.secs(), e.nanos).is_none()
             {
                 return corrupt("an event is out of range");
             }
@@ -1042,7 +1062,22 @@ mod tests {
     /// The sizes the documentation promises.
     #[test]
     fn stored_records_are_compact() {
-        assert_eq!(std::mem::size_of::<StoredEvent>(), 40);
+        assert_eq!(std::mem::size_of::<StoredEvent>(), 32);
+        // Seconds, kind and status share a word, from year 1 to 9999.
+        for secs in [-62_135_596_800, -1, 0, 253_402_300_799] {
+            for (tag, status) in [(EventTag::Created, 0), (EventTag::Status, 5)] {
+                let e = StoredEvent {
+                    secs_kind: StoredEvent::secs_kind(secs, tag, status),
+                    nanos: 999_999_999,
+                    ticket: 0,
+                    id: 0,
+                    who: 0,
+                    team: 0,
+                    topic: 0,
+                };
+                assert_eq!((e.secs(), e.tag(), e.status()), (secs, tag as u8, status));
+            }
+        }
         assert_eq!(std::mem::size_of::<StoredResponse>(), 12);
         assert_eq!(std::mem::size_of::<GroupKey>(), 20);
     }
