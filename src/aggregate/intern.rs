@@ -189,13 +189,18 @@ impl Interner {
         Ok((number, true))
     }
 
-    /// Doubles the table (or makes the first). A slot's home in the new
-    /// table is twice its home in the old one, or one more, so walking
-    /// the old table from a free slot (no run wraps past it) writes the new
-    /// one nearly in order.
+    /// Doubles the table (or makes the first).
     #[cold]
     fn grow(&mut self) {
-        let len = (self.slots.len() * 2).max(MIN_SLOTS);
+        self.resize((self.slots.len() * 2).max(MIN_SLOTS));
+    }
+
+    /// Moves the strings to a table of `len` slots, a power of two at
+    /// least the current one. A slot's home in the new table is its home
+    /// in the old one times the growth, or a little more, so walking the
+    /// old table from a free slot (no run wraps past it) writes the new
+    /// one nearly in order, without reading the arena.
+    fn resize(&mut self, len: usize) {
         let old = std::mem::replace(&mut self.slots, vec![0; len]);
         let start = old.iter().position(|&s| s == 0).unwrap_or(0);
         for &slot in old[start..].iter().chain(&old[..start]) {
@@ -214,19 +219,6 @@ impl Interner {
             i = (i + 1) & mask;
         }
         self.slots[i] = slot;
-    }
-
-    /// A table of `len` slots (a power of two above 4/3 of the strings)
-    /// holding every string, hashed anew from the arena.
-    fn rebuild(&mut self, len: usize) {
-        self.slots = vec![0; len];
-        let mut start = 0;
-        for number in 0..self.ends.len() {
-            let end = self.ends[number] as usize;
-            let hash = self.hasher.hash_one(&self.bytes[start..end]);
-            start = end;
-            self.place(hash & !0xFFFF_FFFF | (number as u64 + 1));
-        }
     }
 
     /// Interns `texts` in order, [`BATCH`] at a time: a batch's strings
@@ -275,9 +267,10 @@ impl Interner {
 
     /// Makes room for `strings` more strings of `bytes` bytes in all.
     pub(crate) fn reserve(&mut self, strings: usize, bytes: usize) {
+        // Grown at 3/4 load: room for 3/4 of the slots.
         let needed = (self.ends.len() + strings).saturating_mul(4) / 3 + 1;
-        if needed > self.slots.len() / 4 * 3 {
-            self.rebuild(needed.next_power_of_two().max(MIN_SLOTS));
+        if needed > self.slots.len() {
+            self.resize(needed.next_power_of_two().max(MIN_SLOTS));
         }
         self.reserve_arena(strings, bytes);
     }
@@ -393,9 +386,15 @@ impl IdSet {
     }
 
     /// Makes room for about `ids` more ids of `bytes` bytes in all, in the
-    /// arena: the table grows as ids arrive.
-    pub(crate) fn reserve(&mut self, ids: usize, bytes: usize) {
+    /// arena only: the table grows as ids arrive.
+    pub(crate) fn reserve_arena(&mut self, ids: usize, bytes: usize) {
         self.ids.reserve_arena(ids, bytes);
+    }
+
+    /// Makes room for `ids` more ids in the table, so that it does not
+    /// grow while they arrive.
+    pub(crate) fn reserve_table(&mut self, ids: usize) {
+        self.ids.reserve(ids, 0);
     }
 
     /// Bytes of all ids.
