@@ -196,6 +196,29 @@ pub struct Aggregator {
     bucketer: Bucketer,
     /// Group key → index in `state.survey_groups`.
     group_index: HashMap<GroupKey, u32>,
+    /// Which of an event's channel, team and topic are kept.
+    kept: KeptDimensions,
+}
+
+/// The dimension values of events that the options use: grouped ones,
+/// and channels when the SLA policy overrides targets per channel.
+#[derive(Debug, Clone, Copy)]
+struct KeptDimensions {
+    channel: bool,
+    team: bool,
+    topic: bool,
+}
+
+impl KeptDimensions {
+    fn of(options: &AggregateOptions) -> Self {
+        let grouped = |d: Dimension| options.dimensions().contains(&d);
+        let sla_channels = options.sla_policy().is_some_and(|p| p.has_channels());
+        KeptDimensions {
+            channel: grouped(Dimension::Channel) || sla_channels,
+            team: grouped(Dimension::Team),
+            topic: grouped(Dimension::Topic),
+        }
+    }
 }
 
 /// Everything an [`Aggregator`] saves.
@@ -273,6 +296,7 @@ impl Aggregator {
     /// An empty aggregator.
     pub fn new(options: AggregateOptions) -> Self {
         let bucketer = Bucketer::new(options.zone().tz(), options.time_bucket());
+        let kept = KeptDimensions::of(&options);
         Aggregator {
             state: State {
                 options,
@@ -290,6 +314,7 @@ impl Aggregator {
             },
             bucketer,
             group_index: HashMap::new(),
+            kept,
         }
     }
 
@@ -327,7 +352,7 @@ impl Aggregator {
     /// The symbol of a dimension value (0 for none).
     #[inline]
     fn symbol(names: &mut Interner, value: Option<&str>) -> Result<u32, Error> {
-        value.map_or(Ok(0), |v| Ok(names.intern(v)?.0 + 1))
+        value.map_or(Ok(0), |v| Ok(names.intern_recent(v)?.0 + 1))
     }
 
     fn group(&mut self, key: GroupKey) -> u32 {
@@ -489,22 +514,16 @@ impl Aggregator {
         if self.fixed_as_of().is_some_and(|as_of| at > as_of) {
             return Ok(());
         }
-        let (ticket, _) = self.state.tickets.intern(event.ticket().as_str())?;
+        let (ticket, _) = self.state.tickets.intern_recent(event.ticket().as_str())?;
         if self.state.folded.contains(ticket) {
             self.state.folded.late += 1;
             return Ok(());
         }
-        let grouped = |d: Dimension| self.state.options.dimensions().contains(&d);
-        let sla_channels = self
-            .state
-            .options
-            .sla_policy()
-            .is_some_and(|p| p.has_channels());
-        let (by_channel, by_team, by_topic) = (
-            grouped(Dimension::Channel) || sla_channels,
-            grouped(Dimension::Team),
-            grouped(Dimension::Topic),
-        );
+        let KeptDimensions {
+            channel: by_channel,
+            team: by_team,
+            topic: by_topic,
+        } = self.kept;
         let names = &mut self.state.names;
         let status = match event.kind() {
             EventKind::Status { status } => STATUSES.iter().position(|s| s == status),

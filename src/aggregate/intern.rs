@@ -30,6 +30,8 @@ pub(crate) struct Interner {
     /// `tag << 32 | (number + 1)`, or 0; the length is 0 or a power of two.
     slots: Vec<u64>,
     hasher: DefaultHashBuilder,
+    /// The number [`intern_recent`](Self::intern_recent) found last.
+    recent: Option<u32>,
 }
 
 /// Slots of a table's first allocation.
@@ -138,6 +140,26 @@ impl Interner {
     pub(crate) fn intern(&mut self, text: &str) -> Result<(u32, bool), Error> {
         let hash = self.hash(text);
         self.intern_hashed(text, hash)
+    }
+
+    /// [`intern`](Self::intern), first comparing `text` with the string
+    /// this method found last: a ticket's events often come one after
+    /// another, and a dimension value repeats, so the hash and the table
+    /// are often spared.
+    ///
+    /// # Errors
+    ///
+    /// As [`intern`](Self::intern).
+    #[inline]
+    pub(crate) fn intern_recent(&mut self, text: &str) -> Result<(u32, bool), Error> {
+        if let Some(recent) = self.recent {
+            if self.bytes(recent) == text.as_bytes() {
+                return Ok((recent, false));
+            }
+        }
+        let found = self.intern(text)?;
+        self.recent = Some(found.0);
+        Ok(found)
     }
 
     /// The hash the table files `text` under.
