@@ -91,25 +91,38 @@ mod serde_bytes_compat {
 
 impl TryFrom<InternerRepr> for Interner {
     type Error = Error;
+    /// Takes the arena as read, after checking it, and files every string
+    /// in a new table.
     fn try_from(repr: InternerRepr) -> Result<Self, Error> {
-        let mut interner = Interner::default();
-        interner.reserve(repr.ends.len(), repr.bytes.len());
+        let corrupt = |what| ErrorKind::CorruptState(what).err();
         let mut start = 0u32;
-        for end in repr.ends {
+        for &end in &repr.ends {
             if end < start || end as usize > repr.bytes.len() {
-                return ErrorKind::CorruptState("string offsets out of order").err();
-            }
-            let Ok(text) = std::str::from_utf8(&repr.bytes[start as usize..end as usize]) else {
-                return ErrorKind::CorruptState("a string is not UTF-8").err();
-            };
-            if !interner.intern(text)?.1 {
-                return ErrorKind::CorruptState("a string is stored twice").err();
+                return corrupt("string offsets out of order");
             }
             start = end;
         }
         if start as usize != repr.bytes.len() {
-            return ErrorKind::CorruptState("bytes after the last string").err();
+            return corrupt("bytes after the last string");
         }
+        // Each string is UTF-8 when the whole arena is and every string
+        // starts on a character boundary.
+        let Ok(text) = std::str::from_utf8(&repr.bytes) else {
+            return corrupt("a string is not UTF-8");
+        };
+        if !repr
+            .ends
+            .iter()
+            .all(|&end| text.is_char_boundary(end as usize))
+        {
+            return corrupt("a string is not UTF-8");
+        }
+        let mut interner = Interner {
+            bytes: repr.bytes,
+            ends: repr.ends,
+            ..Interner::default()
+        };
+        interner.index()?;
         Ok(interner)
     }
 }
@@ -241,6 +254,47 @@ impl Interner {
             i = (i + 1) & mask;
         }
         self.slots[i] = slot;
+    }
+
+    /// Files every string of the arena in a new table, a batch at a time
+    /// as [`intern_batch`](Self::intern_batch) does.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::CorruptState`] when a string is there twice.
+    fn index(&mut self) -> Result<(), Error> {
+        let strings = self.ends.len();
+        self.slots = Vec::new();
+        self.resize(
+            (strings.saturating_mul(4) / 3 + 1)
+                .next_power_of_two()
+                .max(MIN_SLOTS),
+        );
+        let mask = self.slots.len() - 1;
+        for start in (0..strings).step_by(BATCH) {
+            let mut hashes = [0u64; BATCH];
+            let hashes = &mut hashes[..BATCH.min(strings - start)];
+            for (i, hash) in hashes.iter_mut().enumerate() {
+                *hash = self.hasher.hash_one(self.bytes((start + i) as u32));
+            }
+            self.warm(hashes);
+            for (i, &hash) in hashes.iter().enumerate() {
+                let number = (start + i) as u32;
+                let tag = hash & !0xFFFF_FFFF;
+                let mut slot = Self::home((hash >> 32) as u32, self.slots.len());
+                while self.slots[slot] != 0 {
+                    let other = (self.slots[slot] as u32).wrapping_sub(1);
+                    if self.slots[slot] & !0xFFFF_FFFF == tag
+                        && self.bytes(other) == self.bytes(number)
+                    {
+                        return ErrorKind::CorruptState("a string is stored twice").err();
+                    }
+                    slot = (slot + 1) & mask;
+                }
+                self.slots[slot] = tag | u64::from(number + 1);
+            }
+        }
+        Ok(())
     }
 
     /// Interns `texts` in order, [`BATCH`] at a time: a batch's strings
