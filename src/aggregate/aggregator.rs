@@ -695,8 +695,9 @@ impl Aggregator {
             .reserve_arena(other.response_ids.len(), other.response_ids.text_bytes());
         s.response_ids.reserve_table(other.response_ids.len());
         for chunk in other.responses.chunks(BATCH) {
-            let text = |i: usize| other.response_ids.text(chunk[i].id);
-            s.response_ids.insert_batch(text, chunk.len(), &mut ids)?;
+            let number = |i: usize| chunk[i].id;
+            s.response_ids
+                .insert_batch_from(&other.response_ids, number, chunk.len(), &mut ids)?;
             for (response, id) in chunk.iter().zip(&ids) {
                 if let Some(id) = *id {
                     s.responses.push(StoredResponse {
@@ -711,13 +712,14 @@ impl Aggregator {
         // without one, every accepted id came with its record above.
         let fixed_as_of = other.options.fixed_as_of().is_some();
         if fixed_as_of {
-            let text = |i: usize| other.response_ids.text(i as u32);
+            let (all, len) = (|i: usize| i as u32, other.response_ids.len());
             s.response_ids
-                .insert_batch(text, other.response_ids.len(), &mut ids)?;
+                .insert_batch_from(&other.response_ids, all, len, &mut ids)?;
         }
         let mut tickets = Vec::with_capacity(other.tickets.len());
-        s.tickets.intern_batch(
-            |i| other.tickets.text(i as u32),
+        s.tickets.intern_batch_from(
+            &other.tickets,
+            |i| i as u32,
             other.tickets.len(),
             |number, _| tickets.push(number),
         )?;
@@ -726,8 +728,9 @@ impl Aggregator {
             .reserve_arena(other.event_ids.len(), other.event_ids.text_bytes());
         s.event_ids.reserve_table(other.event_ids.len());
         for chunk in other.events.chunks(BATCH) {
-            let text = |i: usize| other.event_ids.text(chunk[i].id);
-            s.event_ids.insert_batch(text, chunk.len(), &mut ids)?;
+            let number = |i: usize| chunk[i].id;
+            s.event_ids
+                .insert_batch_from(&other.event_ids, number, chunk.len(), &mut ids)?;
             for (event, id) in chunk.iter().zip(&ids) {
                 if let Some(id) = *id {
                     s.events.push(StoredEvent {
@@ -742,9 +745,9 @@ impl Aggregator {
             }
         }
         if fixed_as_of {
-            let text = |i: usize| other.event_ids.text(i as u32);
+            let (all, len) = (|i: usize| i as u32, other.event_ids.len());
             s.event_ids
-                .insert_batch(text, other.event_ids.len(), &mut ids)?;
+                .insert_batch_from(&other.event_ids, all, len, &mut ids)?;
         }
         self.state.surveys.merge(&other.surveys);
         self.state.event_input.merge(&other.event_input);

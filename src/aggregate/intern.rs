@@ -151,8 +151,8 @@ impl Interner {
     /// bytes (its offsets are 32-bit, to save 4 bytes per string).
     #[inline]
     pub(crate) fn intern(&mut self, text: &str) -> Result<(u32, bool), Error> {
-        let hash = self.hash(text);
-        self.intern_hashed(text, hash)
+        let hash = self.hash(text.as_bytes());
+        self.intern_hashed(text.as_bytes(), hash)
     }
 
     /// [`intern`](Self::intern), first comparing `text` with the string
@@ -177,8 +177,8 @@ impl Interner {
 
     /// The hash the table files `text` under.
     #[inline]
-    pub(crate) fn hash(&self, text: &str) -> u64 {
-        self.hasher.hash_one(text.as_bytes())
+    fn hash(&self, text: &[u8]) -> u64 {
+        self.hasher.hash_one(text)
     }
 
     /// The home slot of a string whose hash's top 32 bits are `tag`, in a
@@ -189,10 +189,10 @@ impl Interner {
     }
 
     /// [`intern`](Self::intern) with the text's [`hash`](Self::hash)
-    /// already known.
+    /// already known. `text` is UTF-8: it comes from a `&str` or from an
+    /// interner.
     #[inline]
-    pub(crate) fn intern_hashed(&mut self, text: &str, hash: u64) -> Result<(u32, bool), Error> {
-        let text = text.as_bytes();
+    fn intern_hashed(&mut self, text: &[u8], hash: u64) -> Result<(u32, bool), Error> {
         if self.ends.len() >= self.slots.len() / 4 * 3 {
             self.grow();
         }
@@ -307,6 +307,32 @@ impl Interner {
     pub(crate) fn intern_batch<'a>(
         &mut self,
         texts: impl Fn(usize) -> &'a str,
+        len: usize,
+        f: impl FnMut(u32, bool),
+    ) -> Result<(), Error> {
+        self.intern_batch_bytes(|i| texts(i).as_bytes(), len, f)
+    }
+
+    /// [`intern_batch`](Self::intern_batch) of strings of `other`, by
+    /// their numbers there: no UTF-8 check on the way.
+    ///
+    /// # Errors
+    ///
+    /// As [`intern`](Self::intern); the strings before are interned.
+    pub(crate) fn intern_batch_from(
+        &mut self,
+        other: &Interner,
+        numbers: impl Fn(usize) -> u32,
+        len: usize,
+        f: impl FnMut(u32, bool),
+    ) -> Result<(), Error> {
+        self.intern_batch_bytes(|i| other.bytes(numbers(i)), len, f)
+    }
+
+    /// [`intern_batch`](Self::intern_batch) of UTF-8 byte strings.
+    fn intern_batch_bytes<'a>(
+        &mut self,
+        texts: impl Fn(usize) -> &'a [u8],
         len: usize,
         mut f: impl FnMut(u32, bool),
     ) -> Result<(), Error> {
@@ -441,9 +467,24 @@ impl IdSet {
             .intern_batch(texts, len, |number, new| out.push(new.then_some(number)))
     }
 
-    /// The id numbered `id`.
-    pub(crate) fn text(&self, id: u32) -> &str {
-        self.ids.text(id)
+    /// [`insert_batch`](Self::insert_batch) of ids of `other`, by their
+    /// numbers there.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::TooManyIds`]; the ids before are inserted.
+    pub(crate) fn insert_batch_from(
+        &mut self,
+        other: &IdSet,
+        numbers: impl Fn(usize) -> u32,
+        len: usize,
+        out: &mut Vec<Option<u32>>,
+    ) -> Result<(), Error> {
+        out.clear();
+        self.ids
+            .intern_batch_from(&other.ids, numbers, len, |number, new| {
+                out.push(new.then_some(number))
+            })
     }
 
     /// The bytes of the id numbered `id`.
@@ -518,7 +559,7 @@ mod tests {
         // The first delivery of each id is the new one.
         assert!(out[..3000].iter().all(Option::is_some) && out[3000..].iter().all(Option::is_none));
         for (i, id) in out[..3000].iter().enumerate() {
-            assert_eq!(set.text(id.unwrap()), ids[i]);
+            assert_eq!(set.bytes(id.unwrap()), ids[i].as_bytes());
         }
         assert!(!set.insert("e7").unwrap().1);
         assert!(set.insert("new").unwrap().1);
