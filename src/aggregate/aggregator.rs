@@ -169,11 +169,12 @@ impl Accounting {
 /// # Memory
 ///
 /// The state grows with the input, as it must to merge exactly: each
-/// accepted id is kept (its bytes + about 13), each response up to
+/// accepted id is kept (its bytes + 15 to 25), each response up to
 /// `as_of` as 12 bytes, each event as 32 bytes, each distinct ticket id and
 /// dimension value once. Group accumulators are bounded: counts per scale
 /// point and five duration distributions of at most 256 exact values or a
-/// sketch of a few thousand buckets.
+/// sketch of a few thousand buckets (with up to 256 values waiting to be
+/// counted).
 ///
 /// ```
 /// use cxmetrics::{parse_timestamp, AggregateOptions, Aggregator, Dimension, ResponseId, Scales, SurveyMetric, SurveyResponse, SurveyScore};
