@@ -272,13 +272,8 @@ impl Interner {
         );
         let mask = self.slots.len() - 1;
         for start in (0..strings).step_by(BATCH) {
-            let mut hashes = [0u64; BATCH];
-            let hashes = &mut hashes[..BATCH.min(strings - start)];
-            for (i, hash) in hashes.iter_mut().enumerate() {
-                *hash = self.hasher.hash_one(self.bytes((start + i) as u32));
-            }
-            self.warm(hashes);
-            for (i, &hash) in hashes.iter().enumerate() {
+            let (hashes, len) = self.hash_batch(|i| self.bytes(i as u32), start, strings);
+            for (i, &hash) in hashes[..len].iter().enumerate() {
                 let number = (start + i) as u32;
                 let tag = hash & !0xFFFF_FFFF;
                 let mut slot = Self::home((hash >> 32) as u32, self.slots.len());
@@ -338,18 +333,31 @@ impl Interner {
     ) -> Result<(), Error> {
         for start in (0..len).step_by(BATCH) {
             // Each string is hashed once, for both passes.
-            let mut hashes = [0u64; BATCH];
-            let hashes = &mut hashes[..BATCH.min(len - start)];
-            for (i, hash) in hashes.iter_mut().enumerate() {
-                *hash = self.hash(texts(start + i));
-            }
-            self.warm(hashes);
-            for (i, &hash) in hashes.iter().enumerate() {
+            let (hashes, batch) = self.hash_batch(&texts, start, len);
+            for (i, &hash) in hashes[..batch].iter().enumerate() {
                 let (number, new) = self.intern_hashed(texts(start + i), hash)?;
                 f(number, new);
             }
         }
         Ok(())
+    }
+
+    /// The hashes of the strings `start..` (at most [`BATCH`] of them,
+    /// not past `end`) and how many, their home slots
+    /// [warmed](Self::warm).
+    fn hash_batch<'a>(
+        &self,
+        texts: impl Fn(usize) -> &'a [u8],
+        start: usize,
+        end: usize,
+    ) -> ([u64; BATCH], usize) {
+        let mut hashes = [0u64; BATCH];
+        let len = BATCH.min(end - start);
+        for (i, hash) in hashes[..len].iter_mut().enumerate() {
+            *hash = self.hash(texts(start + i));
+        }
+        self.warm(&hashes[..len]);
+        (hashes, len)
     }
 
     /// Reads the home slots of `hashes` without changing anything: run
