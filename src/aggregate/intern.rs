@@ -17,11 +17,10 @@ use crate::error::{Error, ErrorKind};
 /// rarely crosses one) and the arena only when a tag matches, and growing
 /// to twice the slots walks the old table in order and writes the new one
 /// nearly in order, without reading the arena. It grows at 3/4 load. A
-/// string of `k` bytes costs
-/// `k + 4` bytes plus 11 to 21 bytes of table, with no allocation of its
-/// own. It is also the exact set of accepted record ids: no fingerprint,
-/// so no collision to reason about, and the ids' byte order stays
-/// available for tie-breaking.
+/// string of `k` bytes costs `k + 4` bytes plus 11 to 21 bytes of table,
+/// with no allocation of its own. It is also the exact set of accepted
+/// record ids: no fingerprint, so no collision to reason about, and the
+/// ids' byte order stays available for tie-breaking.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(try_from = "InternerRepr", into = "InternerRepr")]
 pub(crate) struct Interner {
