@@ -38,6 +38,50 @@ impl std::hash::Hash for GroupKey {
     }
 }
 
+/// Accumulators by group key, kept in a vector in the order their keys
+/// first came: the hash table probes small `(key, index)` entries, not
+/// the accumulators (over a kilobyte each).
+struct GroupMap<V> {
+    index: HashMap<GroupKey, u32>,
+    entries: Vec<(GroupKey, V)>,
+}
+
+impl<V> GroupMap<V> {
+    fn new() -> Self {
+        GroupMap {
+            index: HashMap::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// The accumulator of `key`, made by `fresh` when new.
+    fn get(&mut self, key: GroupKey, fresh: impl FnOnce() -> V) -> &mut V {
+        let entries = &mut self.entries;
+        let i = *self.index.entry(key).or_insert_with(|| {
+            entries.push((key, fresh()));
+            entries.len() as u32 - 1
+        });
+        &mut self.entries[i as usize].1
+    }
+}
+
+impl<V> FromIterator<(GroupKey, V)> for GroupMap<V> {
+    fn from_iter<I: IntoIterator<Item = (GroupKey, V)>>(pairs: I) -> Self {
+        let mut map = GroupMap::new();
+        for (key, value) in pairs {
+            match map.index.entry(key) {
+                // As in a map, the last value of a key stays.
+                hashbrown::hash_map::Entry::Occupied(i) => map.entries[*i.get() as usize].1 = value,
+                hashbrown::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(map.entries.len() as u32);
+                    map.entries.push((key, value));
+                }
+            }
+        }
+        map
+    }
+}
+
 /// An accepted survey response up to `as_of`: 12 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct StoredResponse {
@@ -604,8 +648,7 @@ impl Aggregator {
             let at = last[t as usize];
             at != i128::MIN && at < threshold
         };
-        let mut groups: HashMap<GroupKey, TicketKpis> =
-            self.state.folded.groups.drain(..).collect();
+        let mut groups: GroupMap<TicketKpis> = self.state.folded.groups.drain(..).collect();
         let mut bucketer = self.bucketer.clone();
         let (mut valid, mut invalid, mut folded) = (0, 0, Vec::new());
         self.derive_tickets(None, &idle_ticket, |ticket, derived| {
@@ -618,7 +661,7 @@ impl Aggregator {
                     let options = &self.state.options;
                     let key = ticket_key(&mut bucketer, options, &t);
                     let hour = bucketer.local_hour(t.created);
-                    let kpis = groups.entry(key).or_default();
+                    let kpis = groups.get(key, TicketKpis::default);
                     kpis.add_derived(&t, options.business_hours());
                     kpis.count_arrival(hour);
                     // Folded tickets are measured at the watermark: final by design.
@@ -632,7 +675,7 @@ impl Aggregator {
         let f = &mut self.state.folded;
         f.valid += valid;
         f.invalid += invalid;
-        f.groups = groups.into_iter().collect();
+        f.groups = groups.entries;
         for &ticket in &folded {
             f.insert(ticket);
         }
@@ -817,7 +860,7 @@ impl Aggregator {
     pub fn report_with(&self, summary: SummaryOptions) -> Report {
         let state = &self.state;
         let options = &state.options;
-        let mut groups: HashMap<GroupKey, (SurveyKpis, TicketKpis)> = HashMap::new();
+        let mut groups: GroupMap<(SurveyKpis, TicketKpis)> = GroupMap::new();
         let fresh = || (SurveyKpis::new(options.survey_scales()), TicketKpis::new());
         let mut tickets = TicketCounts::default();
         // Per bucket, the local dates on which any valid ticket was created.
@@ -838,7 +881,7 @@ impl Aggregator {
             }
             for (key, kpis) in state.survey_groups.iter().zip(per_group) {
                 if let Some(kpis) = kpis {
-                    groups.entry(*key).or_insert_with(fresh).0 = kpis;
+                    groups.get(*key, fresh).0 = kpis;
                 }
             }
             let mut bucketer = self.bucketer.clone();
@@ -851,7 +894,7 @@ impl Aggregator {
                     let day = bucketer.local_day(t.created);
                     active_dates.entry(key.bucket).or_default().insert(day);
                     let hour = bucketer.local_hour(t.created);
-                    let kpis = &mut groups.entry(key).or_insert_with(fresh).1;
+                    let kpis = &mut groups.get(key, fresh).1;
                     kpis.add_derived(&t, options.business_hours());
                     kpis.count_arrival(hour);
                     if let Some(policy) = options.sla_policy() {
@@ -865,11 +908,11 @@ impl Aggregator {
             tickets.invalid += folded.invalid;
             for (key, kpis) in &folded.groups {
                 // Folded and live tickets are disjoint: never an overflow in practice.
-                let _ = groups.entry(*key).or_insert_with(fresh).1.merge(kpis);
+                let _ = groups.get(*key, fresh).1.merge(kpis);
             }
         }
         let name = |sym: u32| (sym != 0).then(|| state.names.text(sym - 1));
-        let mut keyed: Vec<(GroupKey, (SurveyKpis, TicketKpis))> = groups.into_iter().collect();
+        let mut keyed = groups.entries;
         keyed.sort_by(|(a, _), (b, _)| {
             a.bucket.cmp(&b.bucket).then_with(|| {
                 let dims = options.dimensions().len();
