@@ -142,10 +142,12 @@ impl StoredEvent {
         Instant::from_parts(self.secs(), self.nanos)
     }
 
-    /// The contract's order within a ticket, but for the ids: (instant,
-    /// kind).
-    fn order_key(&self) -> (i64, u32, u8) {
-        (self.secs(), self.nanos, self.tag())
+    /// The contract's order within a ticket, but for the ids: instant,
+    /// then kind, as one number (seconds take at most 39 bits and
+    /// nanoseconds 30, so `secs << 40 | nanos << 8 | tag` orders as the
+    /// triple).
+    fn sort_key(&self) -> i128 {
+        i128::from(self.secs()) << 40 | i128::from(self.nanos) << 8 | i128::from(self.tag())
     }
 
     fn step(&self) -> Step<u32> {
@@ -986,21 +988,28 @@ impl Aggregator {
             order[*slot as usize] = i as u32;
             *slot += 1;
         }
+        // Each run is copied, with its sort keys, into a buffer that stays
+        // in cache while it is sorted and derived.
         let ids = &state.event_ids;
+        let mut run: Vec<(i128, StoredEvent)> = Vec::new();
         for ticket in 0..state.tickets.len() {
-            let run = &mut order[starts[ticket] as usize..starts[ticket + 1] as usize];
-            if run.is_empty() || !select(ticket as u32) {
+            let indices = &order[starts[ticket] as usize..starts[ticket + 1] as usize];
+            if indices.is_empty() || !select(ticket as u32) {
                 continue;
             }
-            run.sort_unstable_by(|&a, &b| {
-                let (a, b) = (&state.events[a as usize], &state.events[b as usize]);
-                a.order_key()
-                    .cmp(&b.order_key())
+            run.clear();
+            run.extend(indices.iter().map(|&i| {
+                let e = state.events[i as usize];
+                (e.sort_key(), e)
+            }));
+            run.sort_unstable_by(|(a_key, a), (b_key, b)| {
+                a_key
+                    .cmp(b_key)
                     .then_with(|| ids.bytes(a.id).cmp(ids.bytes(b.id)))
             });
             let steps = run
                 .iter()
-                .map(|&i| &state.events[i as usize])
+                .map(|(_, e)| e)
                 .take_while(|e| as_of.is_none_or(|as_of| e.at() <= as_of))
                 .map(StoredEvent::step);
             f(ticket as u32, derive(steps));
@@ -1157,6 +1166,30 @@ mod tests {
                     topic: 0,
                 };
                 assert_eq!((e.secs(), e.tag(), e.status()), (secs, tag as u8, status));
+            }
+        }
+        // The sort key orders as (seconds, nanoseconds, kind).
+        let event = |secs, nanos, tag| StoredEvent {
+            secs_kind: StoredEvent::secs_kind(secs, tag, 0),
+            nanos,
+            ticket: 0,
+            id: 0,
+            who: 0,
+            team: 0,
+            topic: 0,
+        };
+        let mut events = Vec::new();
+        for secs in [-62_135_596_800, -1, 0, 1, 253_402_300_799] {
+            for nanos in [0, 1, 999_999_999] {
+                for tag in [EventTag::Created, EventTag::AgentReply, EventTag::Status] {
+                    events.push(event(secs, nanos, tag));
+                }
+            }
+        }
+        for a in &events {
+            for b in &events {
+                let triple = |e: &StoredEvent| (e.secs(), e.nanos, e.tag());
+                assert_eq!(a.sort_key().cmp(&b.sort_key()), triple(a).cmp(&triple(b)));
             }
         }
         assert_eq!(std::mem::size_of::<StoredResponse>(), 12);
