@@ -428,7 +428,7 @@ fn foreign_versions_and_options_are_refused() {
     let err = Aggregator::from_bytes(&bytes).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "not a cxmetrics state: format version 9, this build reads version 2"
+        "not a cxmetrics state: format version 9, this build reads version 3"
     );
     assert!(matches!(
         Aggregator::from_bytes(b"PK\x03\x04").unwrap_err().kind(),

@@ -156,7 +156,7 @@ fn ingest_merge_and_report_from_state() {
         stderr(&out)
     );
     // A corrupt or foreign state: exit 2.
-    std::fs::write(merged, b"CXMSTATE\x02\x00garbage").unwrap();
+    std::fs::write(merged, b"CXMSTATE\x03\x00garbage").unwrap();
     let out = cxmetrics(&["report", "--state", merged]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("corrupt state"), "{}", stderr(&out));

@@ -6,6 +6,7 @@ use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::bucket::{date_of, Bucketer};
+use super::events::{EventStore, StoredEvent, STATUSES};
 use super::intern::{IdSet, Interner, BATCH};
 use super::options::{AggregateOptions, Bucket, Dimension};
 use crate::error::{Error, ErrorKind};
@@ -14,9 +15,9 @@ use crate::report::{
     GroupReport, InputSummary, RecordCounts, RecordKind, Rejection, Report, TicketCounts,
 };
 use crate::survey::{SurveyMetric, SurveyResponse, SurveyScore};
-use crate::ticket::{EventKind, EventTag, Status, TicketEvent};
+use crate::ticket::{EventKind, EventTag, TicketEvent};
 use crate::time::Instant;
-use crate::timeline::{derive, Delivery, Derived, InvalidTicket, Step};
+use crate::timeline::{derive, Delivery, Derived, InvalidTicket};
 
 /// Rejections kept per kind of record.
 const REJECTIONS_KEPT: usize = 100;
@@ -93,79 +94,6 @@ struct StoredResponse {
     value: u8,
 }
 
-/// An accepted ticket event up to `as_of`: 32 bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct StoredEvent {
-    /// `secs << 8 | tag << 4 | status`: the instant's seconds (at most 39
-    /// bits for years 1 to 9999), the kind's tag and, for a `status`
-    /// event, its status as an index of [`STATUSES`].
-    secs_kind: i64,
-    nanos: u32,
-    /// Number of its ticket in `tickets`.
-    ticket: u32,
-    /// Number of its id in `event_ids`.
-    id: u32,
-    /// Symbols of `names` (0 = absent): the channel of a `created` event,
-    /// else the agent.
-    who: u32,
-    team: u32,
-    topic: u32,
-}
-
-const STATUSES: [Status; 6] = [
-    Status::New,
-    Status::Open,
-    Status::Pending,
-    Status::OnHold,
-    Status::Solved,
-    Status::Closed,
-];
-
-impl StoredEvent {
-    fn secs_kind(secs: i64, tag: EventTag, status: u8) -> i64 {
-        secs << 8 | i64::from(tag as u8) << 4 | i64::from(status)
-    }
-
-    fn secs(&self) -> i64 {
-        self.secs_kind >> 8
-    }
-
-    fn tag(&self) -> u8 {
-        (self.secs_kind >> 4 & 0xF) as u8
-    }
-
-    fn status(&self) -> u8 {
-        (self.secs_kind & 0xF) as u8
-    }
-
-    fn at(&self) -> Instant {
-        Instant::from_parts(self.secs(), self.nanos)
-    }
-
-    /// The contract's order within a ticket, but for the ids: instant,
-    /// then kind, as one number (seconds take at most 39 bits and
-    /// nanoseconds 30, so `secs << 40 | nanos << 8 | tag` orders as the
-    /// triple).
-    fn sort_key(&self) -> i128 {
-        i128::from(self.secs()) << 40 | i128::from(self.nanos) << 8 | i128::from(self.tag())
-    }
-
-    fn step(&self) -> Step<u32> {
-        let sym = |s: u32| (s != 0).then_some(s);
-        let tag = EventTag::ALL[usize::from(self.tag())];
-        let created = tag == EventTag::Created;
-        Step {
-            at: self.at(),
-            tag,
-            agent: sym(self.who).filter(|_| !created),
-            team: sym(self.team),
-            channel: sym(self.who).filter(|_| created),
-            status: (tag == EventTag::Status).then(|| STATUSES[usize::from(self.status())]),
-            topic: sym(self.topic),
-        }
-    }
-}
-
 /// The counts of one kind of record and its first rejections.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Accounting {
@@ -216,8 +144,9 @@ impl Accounting {
 ///
 /// The state grows with the input, as it must to merge exactly: each
 /// accepted id is kept (its bytes + 15 to 25), each response up to
-/// `as_of` as 12 bytes, each event as 32 bytes, each distinct ticket id and
-/// dimension value once. Group accumulators are bounded: counts per scale
+/// `as_of` as 12 bytes, each event as 24 bytes (32 when grouping by team
+/// or topic), each distinct ticket id and dimension value once. Group
+/// accumulators are bounded: counts per scale
 /// point and five duration distributions of at most 256 exact values or a
 /// sketch of a few thousand buckets (with up to 256 values waiting to be
 /// counted).
@@ -279,7 +208,7 @@ pub(crate) struct State {
     response_ids: IdSet,
     survey_groups: Vec<GroupKey>,
     responses: Vec<StoredResponse>,
-    events: Vec<StoredEvent>,
+    events: EventStore,
     surveys: Accounting,
     event_input: Accounting,
     latest: Option<(i64, u32)>,
@@ -353,7 +282,7 @@ impl Aggregator {
                 response_ids: IdSet::default(),
                 survey_groups: Vec::new(),
                 responses: Vec::new(),
-                events: Vec::new(),
+                events: EventStore::default(),
                 surveys: Accounting::default(),
                 event_input: Accounting::default(),
                 latest: None,
@@ -641,7 +570,7 @@ impl Aggregator {
         let nanos_of = |secs: i64, nanos: u32| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
         let threshold = nanos_of(secs, nanos) - idle.as_nanos() as i128;
         let mut last = vec![i128::MIN; self.state.tickets.len()];
-        for e in &self.state.events {
+        for e in self.state.events.iter() {
             let at = nanos_of(e.secs(), e.nanos);
             let slot = &mut last[e.ticket as usize];
             *slot = (*slot).max(at);
@@ -682,7 +611,6 @@ impl Aggregator {
             f.insert(ticket);
         }
         self.state.events.retain(|e| !idle_ticket(e.ticket));
-        self.state.events.shrink_to(self.state.events.len() * 2);
         self.state.folded.kept_after_last_fold = self.state.events.len();
         folded.len()
     }
@@ -773,11 +701,12 @@ impl Aggregator {
         s.event_ids
             .reserve_arena(other.event_ids.len(), other.event_ids.text_bytes());
         s.event_ids.reserve_table(other.event_ids.len());
-        for chunk in other.events.chunks(BATCH) {
-            let number = |i: usize| chunk[i].id;
+        for start in (0..other.events.len()).step_by(BATCH) {
+            let chunk = start..other.events.len().min(start + BATCH);
+            let number = |i: usize| other.events.get(start + i).id;
             s.event_ids
                 .insert_batch_from(&other.event_ids, number, chunk.len(), &mut ids)?;
-            for (event, id) in chunk.iter().zip(&ids) {
+            for (event, id) in chunk.map(|i| other.events.get(i)).zip(&ids) {
                 if let Some(id) = *id {
                     s.events.push(StoredEvent {
                         id,
@@ -785,7 +714,7 @@ impl Aggregator {
                         who: remap(event.who),
                         team: remap(event.team),
                         topic: remap(event.topic),
-                        ..*event
+                        ..event
                     });
                 }
             }
@@ -830,9 +759,7 @@ impl Aggregator {
                 .collect::<Result<_, Error>>()?;
             let remap = |sym: u32| names[sym as usize];
             let mut events = std::mem::take(&mut other.state.events);
-            for e in &mut events {
-                (e.who, e.team, e.topic) = (remap(e.who), remap(e.team), remap(e.topic));
-            }
+            events.remap_symbols(remap);
             self.state.events = events;
             self.state.tickets = std::mem::take(&mut other.state.tickets);
             self.state.event_ids = std::mem::take(&mut other.state.event_ids);
@@ -975,16 +902,16 @@ impl Aggregator {
         // Counting sort of the events by ticket, then each ticket's events
         // by (instant, kind, id bytes).
         let mut starts = vec![0u32; state.tickets.len() + 1];
-        for event in &state.events {
-            starts[event.ticket as usize + 1] += 1;
+        for ticket in state.events.tickets() {
+            starts[ticket as usize + 1] += 1;
         }
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
         let mut order = vec![0u32; state.events.len()];
         let mut next = starts.clone();
-        for (i, event) in state.events.iter().enumerate() {
-            let slot = &mut next[event.ticket as usize];
+        for (i, ticket) in state.events.tickets().enumerate() {
+            let slot = &mut next[ticket as usize];
             order[*slot as usize] = i as u32;
             *slot += 1;
         }
@@ -999,7 +926,7 @@ impl Aggregator {
             }
             run.clear();
             run.extend(indices.iter().map(|&i| {
-                let e = state.events[i as usize];
+                let e = state.events.get(i as usize);
                 (e.sort_key(), e)
             }));
             run.sort_unstable_by(|(a_key, a), (b_key, b)| {
@@ -1026,7 +953,7 @@ impl Aggregator {
             + s.response_ids.heap_bytes()
             + s.survey_groups.capacity() * std::mem::size_of::<GroupKey>()
             + s.responses.capacity() * std::mem::size_of::<StoredResponse>()
-            + s.events.capacity() * std::mem::size_of::<StoredEvent>()
+            + s.events.heap_bytes()
             + self.group_index.capacity() * (std::mem::size_of::<(GroupKey, u32)>() + 1)
     }
 
@@ -1075,7 +1002,7 @@ impl State {
                 return corrupt("a response is out of range");
             }
         }
-        for e in &self.events {
+        for e in self.events.iter() {
             let syms_ok = [e.who, e.team, e.topic].iter().all(|&s| s <= names);
             if !syms_ok
                 || usize::from(e.tag()) >= EventTag::ALL.len()
@@ -1152,46 +1079,6 @@ mod tests {
     /// The sizes the documentation promises.
     #[test]
     fn stored_records_are_compact() {
-        assert_eq!(std::mem::size_of::<StoredEvent>(), 32);
-        // Seconds, kind and status share a word, from year 1 to 9999.
-        for secs in [-62_135_596_800, -1, 0, 253_402_300_799] {
-            for (tag, status) in [(EventTag::Created, 0), (EventTag::Status, 5)] {
-                let e = StoredEvent {
-                    secs_kind: StoredEvent::secs_kind(secs, tag, status),
-                    nanos: 999_999_999,
-                    ticket: 0,
-                    id: 0,
-                    who: 0,
-                    team: 0,
-                    topic: 0,
-                };
-                assert_eq!((e.secs(), e.tag(), e.status()), (secs, tag as u8, status));
-            }
-        }
-        // The sort key orders as (seconds, nanoseconds, kind).
-        let event = |secs, nanos, tag| StoredEvent {
-            secs_kind: StoredEvent::secs_kind(secs, tag, 0),
-            nanos,
-            ticket: 0,
-            id: 0,
-            who: 0,
-            team: 0,
-            topic: 0,
-        };
-        let mut events = Vec::new();
-        for secs in [-62_135_596_800, -1, 0, 1, 253_402_300_799] {
-            for nanos in [0, 1, 999_999_999] {
-                for tag in [EventTag::Created, EventTag::AgentReply, EventTag::Status] {
-                    events.push(event(secs, nanos, tag));
-                }
-            }
-        }
-        for a in &events {
-            for b in &events {
-                let triple = |e: &StoredEvent| (e.secs(), e.nanos, e.tag());
-                assert_eq!(a.sort_key().cmp(&b.sort_key()), triple(a).cmp(&triple(b)));
-            }
-        }
         assert_eq!(std::mem::size_of::<StoredResponse>(), 12);
         assert_eq!(std::mem::size_of::<GroupKey>(), 20);
     }

@@ -3,6 +3,7 @@
 
 mod aggregator;
 mod bucket;
+mod events;
 mod intern;
 mod options;
 mod snapshot;

@@ -8,7 +8,7 @@ const MAGIC: &[u8; 8] = b"CXMSTATE";
 
 /// The version of the layout after the header; a state of another version
 /// is refused rather than misread.
-const VERSION: u16 = 2;
+const VERSION: u16 = 3;
 
 impl Aggregator {
     /// The whole state as bytes: an 8-byte magic `CXMSTATE`, a 2-byte
