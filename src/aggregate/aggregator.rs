@@ -146,10 +146,9 @@ impl Accounting {
 /// accepted id is kept (its bytes + 15 to 25), each response up to
 /// `as_of` as 12 bytes, each event as 24 bytes (32 when grouping by team
 /// or topic), each distinct ticket id and dimension value once. Group
-/// accumulators are bounded: counts per scale
-/// point and five duration distributions of at most 256 exact values or a
-/// sketch of a few thousand buckets (with up to 256 values waiting to be
-/// counted).
+/// accumulators are bounded: counts per scale point and five duration
+/// distributions of at most 256 exact values or a sketch of a few
+/// thousand buckets (with up to 256 values waiting to be counted).
 ///
 /// ```
 /// use cxmetrics::{parse_timestamp, AggregateOptions, Aggregator, Dimension, ResponseId, Scales, SurveyMetric, SurveyResponse, SurveyScore};
