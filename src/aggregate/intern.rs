@@ -135,12 +135,6 @@ impl From<Interner> for InternerRepr {
     }
 }
 
-fn slice<'a>(bytes: &'a [u8], ends: &[u32], index: u32) -> &'a [u8] {
-    let i = index as usize;
-    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-    &bytes[start..ends[i] as usize]
-}
-
 impl Interner {
     /// The number of `text`, adding it if new; `true` when it was new.
     ///
@@ -195,32 +189,42 @@ impl Interner {
         if self.ends.len() >= self.slots.len() / 4 * 3 {
             self.grow();
         }
-        let tag = hash & !0xFFFF_FFFF;
-        let mask = self.slots.len() - 1;
-        let mut i = Self::home((hash >> 32) as u32, self.slots.len());
-        loop {
-            let slot = self.slots[i];
-            if slot == 0 {
-                break;
-            }
-            if slot & !0xFFFF_FFFF == tag {
-                let number = (slot as u32).wrapping_sub(1);
-                if slice(&self.bytes, &self.ends, number) == text {
-                    return Ok((number, false));
-                }
-            }
-            i = (i + 1) & mask;
-        }
+        let i = match self.find(text, hash) {
+            Ok(number) => return Ok((number, false)),
+            Err(free) => free,
+        };
         let number = self.ends.len() as u32;
         let end =
             u32::try_from(self.bytes.len() + text.len()).map_err(|_| ErrorKind::TooManyIds)?;
         if number == u32::MAX {
             return ErrorKind::TooManyIds.err();
         }
-        self.slots[i] = tag | u64::from(number + 1);
+        self.slots[i] = hash & !0xFFFF_FFFF | u64::from(number + 1);
         self.bytes.extend_from_slice(text);
         self.ends.push(end);
         Ok((number, true))
+    }
+
+    /// The number of `text`, filed under `hash`, or else the free slot
+    /// where it would go. The table is not empty.
+    #[inline]
+    fn find(&self, text: &[u8], hash: u64) -> Result<u32, usize> {
+        let tag = hash & !0xFFFF_FFFF;
+        let mask = self.slots.len() - 1;
+        let mut i = Self::home((hash >> 32) as u32, self.slots.len());
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return Err(i);
+            }
+            if slot & !0xFFFF_FFFF == tag {
+                let number = (slot as u32).wrapping_sub(1);
+                if self.bytes(number) == text {
+                    return Ok(number);
+                }
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     /// Doubles the table (or makes the first).
@@ -269,23 +273,14 @@ impl Interner {
                 .next_power_of_two()
                 .max(MIN_SLOTS),
         );
-        let mask = self.slots.len() - 1;
         for start in (0..strings).step_by(BATCH) {
             let (hashes, len) = self.hash_batch(|i| self.bytes(i as u32), start, strings);
             for (i, &hash) in hashes[..len].iter().enumerate() {
                 let number = (start + i) as u32;
-                let tag = hash & !0xFFFF_FFFF;
-                let mut slot = Self::home((hash >> 32) as u32, self.slots.len());
-                while self.slots[slot] != 0 {
-                    let other = (self.slots[slot] as u32).wrapping_sub(1);
-                    if self.slots[slot] & !0xFFFF_FFFF == tag
-                        && self.bytes(other) == self.bytes(number)
-                    {
-                        return ErrorKind::CorruptState("a string is stored twice").err();
-                    }
-                    slot = (slot + 1) & mask;
+                match self.find(self.bytes(number), hash) {
+                    Ok(_) => return ErrorKind::CorruptState("a string is stored twice").err(),
+                    Err(free) => self.slots[free] = hash & !0xFFFF_FFFF | u64::from(number + 1),
                 }
-                self.slots[slot] = tag | u64::from(number + 1);
             }
         }
         Ok(())
@@ -364,7 +359,7 @@ impl Interner {
     /// loads overlap their cache misses, and interning then finds the
     /// table lines in cache.
     #[inline]
-    pub(crate) fn warm(&self, hashes: &[u64]) {
+    fn warm(&self, hashes: &[u64]) {
         if self.slots.is_empty() {
             return;
         }
@@ -394,7 +389,9 @@ impl Interner {
 
     /// The bytes of string `index`.
     pub(crate) fn bytes(&self, index: u32) -> &[u8] {
-        slice(&self.bytes, &self.ends, index)
+        let i = index as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.bytes[start..self.ends[i] as usize]
     }
 
     /// String `index`.
