@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bucket::{date_of, Bucketer};
 use super::events::{EventStore, StoredEvent, STATUSES};
+use super::groups::{GroupIndex, GroupKey, GroupMap, SurveyCounts};
 use super::intern::{IdSet, Interner, BATCH};
 use super::options::{AggregateOptions, Bucket, Dimension};
 use crate::error::{Error, ErrorKind};
@@ -14,74 +15,13 @@ use crate::kpi::{SummaryOptions, SurveyKpis, TicketKpis};
 use crate::report::{
     GroupReport, InputSummary, RecordCounts, RecordKind, Rejection, Report, TicketCounts,
 };
-use crate::survey::{SurveyMetric, SurveyResponse, SurveyScore};
+use crate::survey::{SurveyMetric, SurveyResponse};
 use crate::ticket::{EventKind, EventTag, TicketEvent};
 use crate::time::Instant;
 use crate::timeline::{derive, Delivery, Derived, InvalidTicket};
 
 /// Rejections kept per kind of record.
 const REJECTIONS_KEPT: usize = 100;
-
-/// A group's key: its bucket label (days since 1970-01-01) and a symbol per
-/// grouping dimension (0 = absent), in `group_by` order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct GroupKey {
-    bucket: i32,
-    dims: [u32; 4],
-}
-
-impl std::hash::Hash for GroupKey {
-    /// Two words instead of five fields: a key is hashed per record.
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let [a, b, c, d] = self.dims.map(u64::from);
-        state.write_u64(u64::from(self.bucket as u32) | a << 32);
-        state.write_u64((b | c << 32) ^ d.rotate_left(16));
-    }
-}
-
-/// Accumulators by group key, kept in a vector in the order their keys
-/// first came: the hash table probes small `(key, index)` entries, not
-/// the accumulators (over a kilobyte each).
-struct GroupMap<V> {
-    index: HashMap<GroupKey, u32>,
-    entries: Vec<(GroupKey, V)>,
-}
-
-impl<V> GroupMap<V> {
-    fn new() -> Self {
-        GroupMap {
-            index: HashMap::new(),
-            entries: Vec::new(),
-        }
-    }
-
-    /// The accumulator of `key`, made by `fresh` when new.
-    fn get(&mut self, key: GroupKey, fresh: impl FnOnce() -> V) -> &mut V {
-        let entries = &mut self.entries;
-        let i = *self.index.entry(key).or_insert_with(|| {
-            entries.push((key, fresh()));
-            entries.len() as u32 - 1
-        });
-        &mut self.entries[i as usize].1
-    }
-}
-
-impl<V> FromIterator<(GroupKey, V)> for GroupMap<V> {
-    fn from_iter<I: IntoIterator<Item = (GroupKey, V)>>(pairs: I) -> Self {
-        let mut map = GroupMap::new();
-        for (key, value) in pairs {
-            match map.index.entry(key) {
-                // As in a map, the last value of a key stays.
-                hashbrown::hash_map::Entry::Occupied(i) => map.entries[*i.get() as usize].1 = value,
-                hashbrown::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(map.entries.len() as u32);
-                    map.entries.push((key, value));
-                }
-            }
-        }
-        map
-    }
-}
 
 /// An accepted survey response up to `as_of`: 12 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,8 +109,10 @@ impl Accounting {
 pub struct Aggregator {
     state: State,
     bucketer: Bucketer,
-    /// Group key → index in `state.survey_groups`.
-    group_index: HashMap<GroupKey, u32>,
+    /// Numbers the keys of `state.survey_groups`.
+    survey_index: GroupIndex,
+    /// The stored responses' counts by group.
+    survey_counts: SurveyCounts,
     /// Which of an event's channel, team and topic are kept.
     kept: KeptDimensions,
 }
@@ -272,6 +214,7 @@ impl Aggregator {
     pub fn new(options: AggregateOptions) -> Self {
         let bucketer = Bucketer::new(options.zone().tz(), options.time_bucket());
         let kept = KeptDimensions::of(&options);
+        let survey_counts = SurveyCounts::new(options.survey_scales());
         Aggregator {
             state: State {
                 options,
@@ -288,7 +231,8 @@ impl Aggregator {
                 folded: Folded::default(),
             },
             bucketer,
-            group_index: HashMap::new(),
+            survey_index: GroupIndex::default(),
+            survey_counts,
             kept,
         }
     }
@@ -331,11 +275,17 @@ impl Aggregator {
     }
 
     fn group(&mut self, key: GroupKey) -> u32 {
-        let groups = &mut self.state.survey_groups;
-        *self.group_index.entry(key).or_insert_with(|| {
-            groups.push(key);
-            (groups.len() - 1) as u32
-        })
+        self.survey_index
+            .number(&mut self.state.survey_groups, key)
+            .0
+    }
+
+    /// Stores an accepted response up to `as_of`.
+    #[inline]
+    fn store_response(&mut self, response: StoredResponse) {
+        self.survey_counts
+            .add(response.group, response.metric, response.value);
+        self.state.responses.push(response);
     }
 
     /// Adds a survey response. O(1) expected.
@@ -393,7 +343,7 @@ impl Aggregator {
             *slot = Self::symbol(&mut self.state.names, value)?;
         }
         let group = self.group(key);
-        self.state.responses.push(StoredResponse {
+        self.store_response(StoredResponse {
             id,
             group,
             metric: score.metric() as u8,
@@ -605,7 +555,7 @@ impl Aggregator {
         let f = &mut self.state.folded;
         f.valid += valid;
         f.invalid += invalid;
-        f.groups = groups.entries;
+        f.groups = groups.into_entries().collect();
         for &ticket in &folded {
             f.insert(ticket);
         }
@@ -669,11 +619,15 @@ impl Aggregator {
         s.response_ids.reserve_table(other.response_ids.len());
         for chunk in other.responses.chunks(BATCH) {
             let number = |i: usize| chunk[i].id;
-            s.response_ids
-                .insert_batch_from(&other.response_ids, number, chunk.len(), &mut ids)?;
+            self.state.response_ids.insert_batch_from(
+                &other.response_ids,
+                number,
+                chunk.len(),
+                &mut ids,
+            )?;
             for (response, id) in chunk.iter().zip(&ids) {
                 if let Some(id) = *id {
-                    s.responses.push(StoredResponse {
+                    self.store_response(StoredResponse {
                         id,
                         group: groups[response.group as usize],
                         ..*response
@@ -681,6 +635,7 @@ impl Aggregator {
                 }
             }
         }
+        let s = &mut self.state;
         // Ids of records after a fixed as_of were never stored with a record;
         // without one, every accepted id came with its record above.
         let fixed_as_of = other.options.fixed_as_of().is_some();
@@ -795,20 +750,8 @@ impl Aggregator {
         let mut active_dates: HashMap<i32, hashbrown::HashSet<i32>> = HashMap::new();
         let as_of = self.as_of().map(|t| Instant::of(&t));
         if let Some(as_of) = as_of {
-            let scales = options.survey_scales();
-            let mut per_group: Vec<Option<SurveyKpis>> = vec![None; state.survey_groups.len()];
-            for response in &state.responses {
-                let metric = [SurveyMetric::Nps, SurveyMetric::Csat, SurveyMetric::Ces]
-                    [usize::from(response.metric)];
-                if let Ok(score) = SurveyScore::new(metric, response.value.into(), scales) {
-                    let kpis = per_group[response.group as usize]
-                        .get_or_insert_with(|| SurveyKpis::new(scales));
-                    // Same scales: never an error.
-                    let _ = kpis.add(score);
-                }
-            }
-            for (key, kpis) in state.survey_groups.iter().zip(per_group) {
-                if let Some(kpis) = kpis {
+            for (number, key) in state.survey_groups.iter().enumerate() {
+                if let Some(kpis) = self.survey_counts.kpis(number as u32) {
                     groups.get(*key, fresh).0 = kpis;
                 }
             }
@@ -840,7 +783,7 @@ impl Aggregator {
             }
         }
         let name = |sym: u32| (sym != 0).then(|| state.names.text(sym - 1));
-        let mut keyed = groups.entries;
+        let mut keyed: Vec<_> = groups.into_entries().collect();
         keyed.sort_by(|(a, _), (b, _)| {
             a.bucket.cmp(&b.bucket).then_with(|| {
                 let dims = options.dimensions().len();
@@ -953,7 +896,8 @@ impl Aggregator {
             + s.survey_groups.capacity() * std::mem::size_of::<GroupKey>()
             + s.responses.capacity() * std::mem::size_of::<StoredResponse>()
             + s.events.heap_bytes()
-            + self.group_index.capacity() * (std::mem::size_of::<(GroupKey, u32)>() + 1)
+            + self.survey_index.heap_bytes()
+            + self.survey_counts.heap_bytes()
     }
 
     pub(crate) fn state(&self) -> &State {
@@ -964,14 +908,12 @@ impl Aggregator {
     pub(crate) fn from_state(state: State) -> Result<Aggregator, Error> {
         state.validate()?;
         let mut aggregator = Aggregator::new(state.options.clone());
-        aggregator.group_index = state
-            .survey_groups
-            .iter()
-            .enumerate()
-            .map(|(i, key)| (*key, i as u32))
-            .collect();
-        if aggregator.group_index.len() != state.survey_groups.len() {
+        let Some(index) = GroupIndex::of(&state.survey_groups) else {
             return ErrorKind::CorruptState("a group is stored twice").err();
+        };
+        aggregator.survey_index = index;
+        for r in &state.responses {
+            aggregator.survey_counts.add(r.group, r.metric, r.value);
         }
         aggregator.state = state;
         Ok(aggregator)

@@ -4,6 +4,7 @@
 mod aggregator;
 mod bucket;
 mod events;
+mod groups;
 mod intern;
 mod options;
 mod snapshot;

@@ -90,6 +90,15 @@ impl ScoreCounts {
         }
     }
 
+    /// Adds `counts`, one per point from the lowest; counts past the
+    /// last point are ignored. The caller keeps the total within `u64`
+    /// (the aggregator's counts are bounded by its 32-bit record numbers).
+    pub(crate) fn add_counts(&mut self, counts: &[u32]) {
+        for (count, &more) in self.counts.iter_mut().zip(counts) {
+            *count += u64::from(more);
+        }
+    }
+
     /// The count of `value`, 0 outside the scale.
     pub(crate) fn count(&self, value: u8) -> u64 {
         let index = usize::from(value.wrapping_sub(self.scale.min()));

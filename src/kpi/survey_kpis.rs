@@ -92,6 +92,23 @@ impl SurveyKpis {
         Ok(())
     }
 
+    /// Accumulators on `scales` (with the contract's rules) holding
+    /// `counts`: per metric, in `SurveyMetric` order, one count per point
+    /// of its scale, lowest first. The caller makes the lengths match the
+    /// scales; a count past the end of a scale is not counted.
+    pub(crate) fn from_counts(scales: Scales, counts: [&[u32]; 3]) -> Self {
+        let mut kpis = SurveyKpis::new(scales);
+        let tables: [&mut ScoreCounts; 3] = [
+            kpis.nps.counts_mut(),
+            kpis.csat.counts_mut(),
+            kpis.ces.counts_mut(),
+        ];
+        for (table, counts) in tables.into_iter().zip(counts) {
+            table.add_counts(counts);
+        }
+        kpis
+    }
+
     /// Adds `other`'s responses, metric by metric.
     ///
     /// # Errors
