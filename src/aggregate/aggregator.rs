@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::bucket::{date_of, Bucketer};
 use super::events::{EventStore, StoredEvent, STATUSES};
 use super::groups::{GroupIndex, GroupKey, GroupMap, SurveyCounts};
-use super::intern::{IdSet, Interner, BATCH};
+use super::ids::{IdSet, Repeats};
+use super::intern::Interner;
 use super::options::{AggregateOptions, Bucket, Dimension};
 use crate::error::{Error, ErrorKind};
 use crate::kpi::{SummaryOptions, SurveyKpis, TicketKpis};
@@ -18,7 +19,7 @@ use crate::report::{
 use crate::survey::{SurveyMetric, SurveyResponse};
 use crate::ticket::{EventKind, EventTag, TicketEvent};
 use crate::time::Instant;
-use crate::timeline::{derive, Delivery, Derived, InvalidTicket};
+use crate::timeline::{derive, Derived, InvalidTicket};
 
 /// Rejections kept per kind of record.
 const REJECTIONS_KEPT: usize = 100;
@@ -80,12 +81,23 @@ impl Accounting {
 /// [`merge`](Self::merge)s, and the merged state reports exactly what one
 /// pass over all the input would.
 ///
+/// Ids are checked in bulk, not as records arrive: a record is appended
+/// with its id *pending*, and the pending ids are checked together (hashed,
+/// grouped by hash, each group against its slice of the table of settled
+/// ids) when the report needs them, on every report, and settled for good
+/// when the state is saved or the streaming mode folds tickets. So adding
+/// is a few appends, a merge appends the other state's records after
+/// these, and the report drops repeated deliveries, the first one in input
+/// order being kept.
+///
 /// # Memory
 ///
 /// The state grows with the input, as it must to merge exactly: each
-/// accepted id is kept (its bytes + 15 to 25), each response up to
-/// `as_of` as 12 bytes, each event as 24 bytes (32 when grouping by team
-/// or topic), each distinct ticket id and dimension value once. Group
+/// pending id takes its bytes + 4 (each delivery, until settled), each
+/// settled id its bytes + 15 to 25, each response up to `as_of` 12 bytes
+/// (+ 16 while pending), each event 24 bytes (32 when grouping by team or
+/// topic), each distinct ticket id and dimension value once. A report
+/// over pending ids needs 8 bytes per pending id while it runs. Group
 /// accumulators are bounded: counts per scale point and five duration
 /// distributions of at most 256 exact values or a sketch of a few
 /// thousand buckets (with up to 256 values waiting to be counted).
@@ -115,6 +127,33 @@ pub struct Aggregator {
     survey_counts: SurveyCounts,
     /// Which of an event's channel, team and topic are kept.
     kept: KeptDimensions,
+    /// Where the records whose ids are pending start.
+    pending: Pending,
+}
+
+/// The records whose ids are pending ([`IdSet`]): not yet known to be
+/// first deliveries. They are the last ones of `state.responses` and
+/// `state.events`, and are settled (their repeats dropped) in bulk.
+#[derive(Debug, Clone, Default)]
+struct Pending {
+    /// Index of the first pending response.
+    responses: usize,
+    /// Index of the first pending event.
+    events: usize,
+    /// The instant of each pending response (`None` for responses merged
+    /// from a settled state: its latest instant is taken whole).
+    response_at: Vec<Option<(i64, u32)>>,
+}
+
+/// What the pending records come to, found without changing anything.
+struct PendingView {
+    /// Which pending response ids and event ids are repeats.
+    response_repeats: Repeats,
+    event_repeats: Repeats,
+    /// The latest accepted instant, pending records included.
+    latest: Option<(i64, u32)>,
+    /// Pending first deliveries of events of folded tickets.
+    late: u64,
 }
 
 /// The dimension values of events that the options use: grouped ones,
@@ -216,6 +255,7 @@ impl Aggregator {
         let kept = KeptDimensions::of(&options);
         let survey_counts = SurveyCounts::new(options.survey_scales());
         Aggregator {
+            pending: Pending::default(),
             state: State {
                 options,
                 names: Interner::default(),
@@ -241,13 +281,13 @@ impl Aggregator {
     /// more ticket events, so that a caller who knows the input's size
     /// (from file sizes, say) spares the state's vectors their regrowth and
     /// the copies it makes. Optional; an overestimate costs address space,
-    /// not memory, as the room is touched only as records arrive (hash
-    /// tables still grow as ids arrive).
+    /// not memory, as the room is touched only as records arrive.
     pub fn reserve(&mut self, responses: usize, events: usize) {
         let s = &mut self.state;
-        s.response_ids.reserve_arena(responses, responses * 12);
+        s.response_ids.reserve(responses, responses * 12);
         s.responses.reserve(responses);
-        s.event_ids.reserve_arena(events, events * 12);
+        self.pending.response_at.reserve(responses);
+        s.event_ids.reserve(events, events * 12);
         s.events.reserve(events);
         s.tickets.reserve_arena(events / 8, events);
     }
@@ -280,30 +320,21 @@ impl Aggregator {
             .0
     }
 
-    /// Stores an accepted response up to `as_of`.
-    #[inline]
-    fn store_response(&mut self, response: StoredResponse) {
-        self.survey_counts
-            .add(response.group, response.metric, response.value);
-        self.state.responses.push(response);
-    }
-
-    /// Adds a survey response. O(1) expected.
+    /// Adds a survey response. O(1): its id is checked against the
+    /// others' in bulk, later (when a report, a save or a merge's report
+    /// needs it); a repeated id is then counted as a duplicate delivery.
     ///
     /// # Errors
     ///
     /// [`ErrorKind::ScaleMismatch`] when the score was validated on other
     /// scales than the options'; nothing is counted then.
-    /// [`ErrorKind::TooManyIds`] past about four billion ids.
-    pub fn add_response(&mut self, response: &SurveyResponse) -> Result<Delivery, Error> {
+    /// [`ErrorKind::TooManyIds`] past about four billion deliveries or
+    /// 4 GiB of id bytes.
+    pub fn add_response(&mut self, response: &SurveyResponse) -> Result<(), Error> {
         self.check_scale(response)?;
+        let id = self.state.response_ids.push(response.id().as_str())?;
         self.state.surveys.rows += 1;
-        let (id, new) = self.state.response_ids.insert(response.id().as_str())?;
-        if !new {
-            return Ok(Delivery::Duplicate);
-        }
-        self.accept_response(response, id)?;
-        Ok(Delivery::New)
+        self.accept_response(response, id)
     }
 
     fn check_scale(&self, response: &SurveyResponse) -> Result<(), Error> {
@@ -320,12 +351,15 @@ impl Aggregator {
         Ok(())
     }
 
-    /// Folds a response whose id was new.
+    /// Keeps a response whose id was appended as `id`.
+    #[inline]
     fn accept_response(&mut self, response: &SurveyResponse, id: u32) -> Result<(), Error> {
         let score = response.score();
         let at = Instant::of(&response.at());
-        self.note_instant(at);
         if self.fixed_as_of().is_some_and(|as_of| at > as_of) {
+            // Only its id is kept. It counts towards the latest instant as
+            // if accepted: with a fixed as_of, the report does not use it.
+            self.note_instant(at);
             return Ok(());
         }
         let mut key = GroupKey {
@@ -343,107 +377,64 @@ impl Aggregator {
             *slot = Self::symbol(&mut self.state.names, value)?;
         }
         let group = self.group(key);
-        self.store_response(StoredResponse {
+        self.state.responses.push(StoredResponse {
             id,
             group,
             metric: score.metric() as u8,
             value: score.value(),
         });
+        self.pending.response_at.push(Some((at.secs(), at.nanos())));
         Ok(())
     }
 
     /// Adds survey responses, as [`add_response`](Self::add_response) one
-    /// by one, and returns how many were new. Faster on large inputs: room
-    /// for the slice is made at once, and ids are looked up 32 at a time,
-    /// their table slots loaded together so that the cache misses overlap.
+    /// by one, after making room for all of them at once.
     ///
     /// # Errors
     ///
     /// As [`add_response`](Self::add_response), at the first response in
     /// error; the responses before it are added.
-    pub fn add_responses(&mut self, responses: &[SurveyResponse]) -> Result<usize, Error> {
-        self.state.response_ids.reserve_table(responses.len());
+    pub fn add_responses(&mut self, responses: &[SurveyResponse]) -> Result<(), Error> {
+        self.state.response_ids.reserve(responses.len(), 0);
         self.state.responses.reserve(responses.len());
-        let mut ids = Vec::new();
-        let mut new = 0;
-        for batch in responses.chunks(BATCH) {
-            let valid = batch
-                .iter()
-                .position(|r| self.check_scale(r).is_err())
-                .unwrap_or(batch.len());
-            let ok = &batch[..valid];
-            self.state
-                .response_ids
-                .insert_batch(|i| ok[i].id().as_str(), ok.len(), &mut ids)?;
-            self.state.surveys.rows += ok.len() as u64;
-            for (response, id) in ok.iter().zip(&ids) {
-                if let Some(id) = *id {
-                    self.accept_response(response, id)?;
-                    new += 1;
-                }
-            }
-            if let Some(bad) = batch.get(valid) {
-                self.check_scale(bad)?;
-            }
-        }
-        Ok(new)
+        self.pending.response_at.reserve(responses.len());
+        responses.iter().try_for_each(|r| self.add_response(r))
     }
 
     /// Adds ticket events, as [`add_event`](Self::add_event) one by one,
-    /// and returns how many were new; room is made and ids are looked up
-    /// as in [`add_responses`](Self::add_responses).
+    /// after making room for all of them at once.
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::TooManyIds`] past about four billion ids.
-    pub fn add_events(&mut self, events: &[TicketEvent]) -> Result<usize, Error> {
-        self.state.event_ids.reserve_table(events.len());
+    /// As [`add_event`](Self::add_event); the events before are added.
+    pub fn add_events(&mut self, events: &[TicketEvent]) -> Result<(), Error> {
+        self.state.event_ids.reserve(events.len(), 0);
         self.state.events.reserve(events.len());
-        let mut ids = Vec::new();
-        let mut new = 0;
-        for batch in events.chunks(BATCH) {
-            self.state
-                .event_ids
-                .insert_batch(|i| batch[i].id().as_str(), batch.len(), &mut ids)?;
-            self.state.event_input.rows += batch.len() as u64;
-            for (event, id) in batch.iter().zip(&ids) {
-                if let Some(id) = *id {
-                    self.accept_event(event, id)?;
-                    new += 1;
-                }
-            }
-        }
-        Ok(new)
+        events.iter().try_for_each(|e| self.add_event(e))
     }
 
-    /// Adds a ticket event. O(1) expected; the event is kept until the
-    /// report.
+    /// Adds a ticket event. O(1); the event is kept until the report, and
+    /// its id checked against the others' in bulk, as a response's is.
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::TooManyIds`] past about four billion ids.
-    pub fn add_event(&mut self, event: &TicketEvent) -> Result<Delivery, Error> {
+    /// [`ErrorKind::TooManyIds`] past about four billion deliveries or
+    /// 4 GiB of id bytes.
+    pub fn add_event(&mut self, event: &TicketEvent) -> Result<(), Error> {
+        let id = self.state.event_ids.push(event.id().as_str())?;
         self.state.event_input.rows += 1;
-        let (id, new) = self.state.event_ids.insert(event.id().as_str())?;
-        if !new {
-            return Ok(Delivery::Duplicate);
-        }
-        self.accept_event(event, id)?;
-        Ok(Delivery::New)
+        self.accept_event(event, id)
     }
 
-    /// Keeps an event whose id was new.
+    /// Keeps an event whose id was appended as `id`.
+    #[inline]
     fn accept_event(&mut self, event: &TicketEvent, id: u32) -> Result<(), Error> {
         let at = Instant::of(&event.at());
-        self.note_instant(at);
         if self.fixed_as_of().is_some_and(|as_of| at > as_of) {
+            self.note_instant(at);
             return Ok(());
         }
         let (ticket, _) = self.state.tickets.intern_recent(event.ticket().as_str())?;
-        if self.state.folded.contains(ticket) {
-            self.state.folded.late += 1;
-            return Ok(());
-        }
         let KeptDimensions {
             channel: by_channel,
             team: by_team,
@@ -498,9 +489,83 @@ impl Aggregator {
         self.state.events.push(stored);
         let kept = self.state.folded.kept_after_last_fold;
         if self.state.options.idle().is_some() && self.state.events.len() >= 2 * kept + 4096 {
-            self.fold_idle();
+            self.fold_idle()?;
         }
         Ok(())
+    }
+
+    /// Settles the pending records: checks their ids in bulk, drops the
+    /// repeated deliveries and counts the others (events of folded tickets
+    /// as late). O(pending records + the settled ids they land among).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::TooManyIds`] when the settled ids would pass 4 GiB of
+    /// bytes; nothing is changed then.
+    fn settle(&mut self) -> Result<(), Error> {
+        let s = &mut self.state;
+        let known = s.response_ids.len() as u32;
+        let numbers = s.response_ids.settle()?;
+        let pending = s.responses.split_off(self.pending.responses);
+        for (response, at) in pending.into_iter().zip(self.pending.response_at.drain(..)) {
+            if let Some(id) = numbers[(response.id - known) as usize] {
+                self.survey_counts
+                    .add(response.group, response.metric, response.value);
+                s.responses.push(StoredResponse { id, ..response });
+                s.latest = s.latest.max(at);
+            }
+        }
+        self.pending.responses = s.responses.len();
+        let known = s.event_ids.len() as u32;
+        let numbers = s.event_ids.settle()?;
+        let pending: Vec<StoredEvent> = (self.pending.events..s.events.len())
+            .map(|i| s.events.get(i))
+            .collect();
+        s.events.truncate(self.pending.events);
+        for event in pending {
+            if let Some(id) = numbers[(event.id - known) as usize] {
+                s.latest = s.latest.max(Some((event.secs(), event.nanos)));
+                if s.folded.contains(event.ticket) {
+                    s.folded.late += 1;
+                } else {
+                    s.events.push(StoredEvent { id, ..event });
+                }
+            }
+        }
+        self.pending.events = s.events.len();
+        Ok(())
+    }
+
+    /// What the pending records come to, without settling them.
+    fn pending_view(&self) -> PendingView {
+        let s = &self.state;
+        let response_repeats = s.response_ids.repeats();
+        let event_repeats = s.event_ids.repeats();
+        let mut latest = s.latest;
+        let known = s.response_ids.len() as u32;
+        for (response, at) in s.responses[self.pending.responses..]
+            .iter()
+            .zip(&self.pending.response_at)
+        {
+            if !response_repeats.get((response.id - known) as usize) {
+                latest = latest.max(*at);
+            }
+        }
+        let known = s.event_ids.len() as u32;
+        let mut late = 0;
+        for i in self.pending.events..s.events.len() {
+            let event = s.events.get(i);
+            if !event_repeats.get((event.id - known) as usize) {
+                latest = latest.max(Some((event.secs(), event.nanos)));
+                late += u64::from(s.folded.contains(event.ticket));
+            }
+        }
+        PendingView {
+            response_repeats,
+            event_repeats,
+            latest,
+            late,
+        }
     }
 
     /// Streaming mode: folds every ticket whose last event is more than the
@@ -509,11 +574,20 @@ impl Aggregator {
     /// folded. Runs by itself as events arrive (whenever the events kept
     /// have doubled), so calling it is only needed to free memory at a
     /// chosen moment. Nothing happens without an idle horizon. O(events
-    /// kept).
-    pub fn fold_idle(&mut self) -> usize {
+    /// kept + pending records).
+    ///
+    /// # Errors
+    ///
+    /// As [`add_event`](Self::add_event), from settling the pending
+    /// records first; nothing is folded then.
+    pub fn fold_idle(&mut self) -> Result<usize, Error> {
+        if self.state.options.idle().is_none() {
+            return Ok(0);
+        }
+        self.settle()?;
         let (Some(idle), Some((secs, nanos))) = (self.state.options.idle(), self.state.latest)
         else {
-            return 0;
+            return Ok(0);
         };
         let watermark = Instant::from_parts(secs, nanos);
         let nanos_of = |secs: i64, nanos: u32| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
@@ -531,7 +605,7 @@ impl Aggregator {
         let mut groups: GroupMap<TicketKpis> = self.state.folded.groups.drain(..).collect();
         let mut bucketer = self.bucketer.clone();
         let (mut valid, mut invalid, mut folded) = (0, 0, Vec::new());
-        self.derive_tickets(None, &idle_ticket, |ticket, derived| {
+        self.derive_tickets(None, &idle_ticket, None, |ticket, derived| {
             folded.push(ticket);
             match derived {
                 Err(_) => invalid += 1,
@@ -561,7 +635,8 @@ impl Aggregator {
         }
         self.state.events.retain(|e| !idle_ticket(e.ticket));
         self.state.folded.kept_after_last_fold = self.state.events.len();
-        folded.len()
+        self.pending.events = self.state.events.len();
+        Ok(folded.len())
     }
 
     /// Counts a rejected record of `kind` and keeps it among the first 100
@@ -591,6 +666,7 @@ impl Aggregator {
         if self.state.folded.any() || other.state.folded.any() {
             return ErrorKind::FoldedState.err();
         }
+        let other_pending = &other.pending;
         let other = &other.state;
         let names: Vec<u32> = std::iter::once(Ok(0))
             .chain(
@@ -611,39 +687,21 @@ impl Aggregator {
                 })
             })
             .collect();
-        let mut ids = Vec::new();
+        // `other`'s ids follow these as pending deliveries, and its records
+        // follow these as pending records: settling them later drops the
+        // repeats, as one pass would have.
         let s = &mut self.state;
-        s.responses.reserve(other.responses.len());
-        s.response_ids
-            .reserve_arena(other.response_ids.len(), other.response_ids.text_bytes());
-        s.response_ids.reserve_table(other.response_ids.len());
-        for chunk in other.responses.chunks(BATCH) {
-            let number = |i: usize| chunk[i].id;
-            self.state.response_ids.insert_batch_from(
-                &other.response_ids,
-                number,
-                chunk.len(),
-                &mut ids,
-            )?;
-            for (response, id) in chunk.iter().zip(&ids) {
-                if let Some(id) = *id {
-                    self.store_response(StoredResponse {
-                        id,
-                        group: groups[response.group as usize],
-                        ..*response
-                    });
-                }
-            }
-        }
-        let s = &mut self.state;
-        // Ids of records after a fixed as_of were never stored with a record;
-        // without one, every accepted id came with its record above.
-        let fixed_as_of = other.options.fixed_as_of().is_some();
-        if fixed_as_of {
-            let (all, len) = (|i: usize| i as u32, other.response_ids.len());
-            s.response_ids
-                .insert_batch_from(&other.response_ids, all, len, &mut ids)?;
-        }
+        let base = s.response_ids.extend_from(&other.response_ids)?;
+        let settled_responses = other_pending.responses;
+        s.responses
+            .extend(other.responses.iter().map(|r| StoredResponse {
+                id: base + r.id,
+                group: groups[r.group as usize],
+                ..*r
+            }));
+        let pending_at = &mut self.pending.response_at;
+        pending_at.extend(std::iter::repeat_n(None, settled_responses));
+        pending_at.extend(other_pending.response_at.iter().copied());
         let mut tickets = Vec::with_capacity(other.tickets.len());
         s.tickets.intern_batch_from(
             &other.tickets,
@@ -651,38 +709,24 @@ impl Aggregator {
             other.tickets.len(),
             |number, _| tickets.push(number),
         )?;
+        let base = s.event_ids.extend_from(&other.event_ids)?;
         s.events.reserve(other.events.len());
-        s.event_ids
-            .reserve_arena(other.event_ids.len(), other.event_ids.text_bytes());
-        s.event_ids.reserve_table(other.event_ids.len());
-        for start in (0..other.events.len()).step_by(BATCH) {
-            let chunk = start..other.events.len().min(start + BATCH);
-            let number = |i: usize| other.events.get(start + i).id;
-            s.event_ids
-                .insert_batch_from(&other.event_ids, number, chunk.len(), &mut ids)?;
-            for (event, id) in chunk.map(|i| other.events.get(i)).zip(&ids) {
-                if let Some(id) = *id {
-                    s.events.push(StoredEvent {
-                        id,
-                        ticket: tickets[event.ticket as usize],
-                        who: remap(event.who),
-                        team: remap(event.team),
-                        topic: remap(event.topic),
-                        ..event
-                    });
-                }
-            }
-        }
-        if fixed_as_of {
-            let (all, len) = (|i: usize| i as u32, other.event_ids.len());
-            s.event_ids
-                .insert_batch_from(&other.event_ids, all, len, &mut ids)?;
+        for event in other.events.iter() {
+            s.events.push(StoredEvent {
+                id: base + event.id,
+                ticket: tickets[event.ticket as usize],
+                who: remap(event.who),
+                team: remap(event.team),
+                topic: remap(event.topic),
+                ..event
+            });
         }
         self.state.surveys.merge(&other.surveys);
         self.state.event_input.merge(&other.event_input);
-        if let Some(latest) = other.latest {
-            self.state.latest = Some(self.state.latest.map_or(latest, |mine| mine.max(latest)));
-        }
+        // The latest instant of `other`'s settled records, taken whole: which
+        // of two differing deliveries of an id is kept across merged parts
+        // is unspecified.
+        self.state.latest = self.state.latest.max(other.latest);
         Ok(())
     }
 
@@ -696,7 +740,9 @@ impl Aggregator {
     ///
     /// As [`merge`](Self::merge).
     pub fn absorb(&mut self, mut other: Aggregator) -> Result<(), Error> {
-        let no_events = self.state.event_ids.len() == 0 && self.state.event_input.rows == 0;
+        let no_events = self.state.event_ids.len() == 0
+            && self.state.event_ids.pending_len() == 0
+            && self.state.event_input.rows == 0;
         if no_events
             && self.state.options == other.state.options
             && !self.state.folded.any()
@@ -718,6 +764,7 @@ impl Aggregator {
             self.state.tickets = std::mem::take(&mut other.state.tickets);
             self.state.event_ids = std::mem::take(&mut other.state.event_ids);
             self.state.event_input = std::mem::take(&mut other.state.event_input);
+            self.pending.events = std::mem::take(&mut other.pending.events);
         }
         // What is left of `other` (all of it, or its surveys) merges as usual.
         self.merge(&other)
@@ -725,12 +772,18 @@ impl Aggregator {
 
     /// The report's instant: the fixed one, else the latest accepted
     /// instant; `None` without input.
+    /// O(pending records) without a fixed one: repeated deliveries do not
+    /// count.
     pub fn as_of(&self) -> Option<DateTime<Utc>> {
-        self.state.options.fixed_as_of().or_else(|| {
-            self.state
-                .latest
-                .map(|(s, n)| Instant::from_parts(s, n).to_utc())
-        })
+        let fixed = self.state.options.fixed_as_of();
+        fixed.or_else(|| self.as_of_with(self.pending_view().latest))
+    }
+
+    fn as_of_with(&self, latest: Option<(i64, u32)>) -> Option<DateTime<Utc>> {
+        self.state
+            .options
+            .fixed_as_of()
+            .or_else(|| latest.map(|(s, n)| Instant::from_parts(s, n).to_utc()))
     }
 
     /// The report with the contract's statistics (95%, adjusted Wald).
@@ -739,41 +792,56 @@ impl Aggregator {
     }
 
     /// The report. O(events · log(events per ticket) + responses + groups ·
-    /// log groups).
+    /// log groups); the pending records' ids are checked on the way, and
+    /// stay pending.
     pub fn report_with(&self, summary: SummaryOptions) -> Report {
         let state = &self.state;
+        let view = self.pending_view();
         let options = &state.options;
         let mut groups: GroupMap<(SurveyKpis, TicketKpis)> = GroupMap::new();
         let fresh = || (SurveyKpis::new(options.survey_scales()), TicketKpis::new());
         let mut tickets = TicketCounts::default();
         // Per bucket, the local dates on which any valid ticket was created.
         let mut active_dates: HashMap<i32, hashbrown::HashSet<i32>> = HashMap::new();
-        let as_of = self.as_of().map(|t| Instant::of(&t));
+        let as_of = self.as_of_with(view.latest).map(|t| Instant::of(&t));
         if let Some(as_of) = as_of {
+            let mut counts = self.survey_counts.clone();
+            let known = state.response_ids.len() as u32;
+            for r in &state.responses[self.pending.responses..] {
+                if !view.response_repeats.get((r.id - known) as usize) {
+                    counts.add(r.group, r.metric, r.value);
+                }
+            }
             for (number, key) in state.survey_groups.iter().enumerate() {
-                if let Some(kpis) = self.survey_counts.kpis(number as u32) {
+                if let Some(kpis) = counts.kpis(number as u32) {
                     groups.get(*key, fresh).0 = kpis;
                 }
             }
             let mut bucketer = self.bucketer.clone();
-            self.derive_tickets(Some(as_of), &|_| true, |_, derived| match derived {
-                Err(_) => tickets.invalid += 1,
-                Ok(None) => {}
-                Ok(Some(t)) => {
-                    tickets.valid += 1;
-                    let key = ticket_key(&mut bucketer, options, &t);
-                    let day = bucketer.local_day(t.created);
-                    active_dates.entry(key.bucket).or_default().insert(day);
-                    let hour = bucketer.local_hour(t.created);
-                    let kpis = &mut groups.get(key, fresh).1;
-                    kpis.add_derived(&t, options.business_hours());
-                    kpis.count_arrival(hour);
-                    if let Some(policy) = options.sla_policy() {
-                        let channel = t.channel.map(|sym| state.names.text(sym - 1));
-                        kpis.measure_sla(policy, options.business_hours(), &t, channel, as_of);
+            let pending = Some(&view);
+            self.derive_tickets(
+                Some(as_of),
+                &|_| true,
+                pending,
+                |_, derived| match derived {
+                    Err(_) => tickets.invalid += 1,
+                    Ok(None) => {}
+                    Ok(Some(t)) => {
+                        tickets.valid += 1;
+                        let key = ticket_key(&mut bucketer, options, &t);
+                        let day = bucketer.local_day(t.created);
+                        active_dates.entry(key.bucket).or_default().insert(day);
+                        let hour = bucketer.local_hour(t.created);
+                        let kpis = &mut groups.get(key, fresh).1;
+                        kpis.add_derived(&t, options.business_hours());
+                        kpis.count_arrival(hour);
+                        if let Some(policy) = options.sla_policy() {
+                            let channel = t.channel.map(|sym| state.names.text(sym - 1));
+                            kpis.measure_sla(policy, options.business_hours(), &t, channel, as_of);
+                        }
                     }
-                }
-            });
+                },
+            );
             let folded = &state.folded;
             tickets.valid += folded.valid;
             tickets.invalid += folded.invalid;
@@ -820,10 +888,14 @@ impl Aggregator {
             bucket: options.time_bucket(),
             group_by: options.dimensions().to_vec(),
             input: InputSummary {
-                surveys: state.surveys.counts(state.response_ids.len()),
+                surveys: state
+                    .surveys
+                    .counts(state.response_ids.len() + view.response_repeats.firsts()),
                 events: RecordCounts {
-                    late: state.folded.late,
-                    ..state.event_input.counts(state.event_ids.len())
+                    late: state.folded.late + view.late,
+                    ..state
+                        .event_input
+                        .counts(state.event_ids.len() + view.event_repeats.firsts())
                 },
                 tickets,
             },
@@ -833,14 +905,24 @@ impl Aggregator {
     }
 
     /// Derives every selected ticket from its events up to `as_of` (all
-    /// when `None`), in ticket order.
+    /// when `None`), in ticket order; of the pending events, only the first
+    /// deliveries of tickets not folded, as `pending` tells (none without).
     fn derive_tickets(
         &self,
         as_of: Option<Instant>,
         select: &dyn Fn(u32) -> bool,
+        pending: Option<&PendingView>,
         mut f: impl FnMut(u32, Result<Option<Derived<u32>>, InvalidTicket>),
     ) {
         let state = &self.state;
+        let (settled, known) = (self.pending.events, state.event_ids.len() as u32);
+        let used = |i: usize, e: &StoredEvent| {
+            i < settled
+                || pending.is_some_and(|view| {
+                    !view.event_repeats.get((e.id - known) as usize)
+                        && !state.folded.contains(e.ticket)
+                })
+        };
         // Counting sort of the events by ticket, then each ticket's events
         // by (instant, kind, id bytes).
         let mut starts = vec![0u32; state.tickets.len() + 1];
@@ -867,10 +949,13 @@ impl Aggregator {
                 continue;
             }
             run.clear();
-            run.extend(indices.iter().map(|&i| {
+            run.extend(indices.iter().filter_map(|&i| {
                 let e = state.events.get(i as usize);
-                (e.sort_key(), e)
+                used(i as usize, &e).then(|| (e.sort_key(), e))
             }));
+            if run.is_empty() {
+                continue;
+            }
             run.sort_unstable_by(|(a_key, a), (b_key, b)| {
                 a_key
                     .cmp(b_key)
@@ -898,10 +983,22 @@ impl Aggregator {
             + s.events.heap_bytes()
             + self.survey_index.heap_bytes()
             + self.survey_counts.heap_bytes()
+            + self.pending.response_at.capacity() * std::mem::size_of::<Option<(i64, u32)>>()
     }
 
-    pub(crate) fn state(&self) -> &State {
-        &self.state
+    /// The state with no pending record: this one's, or a settled copy's.
+    ///
+    /// # Errors
+    ///
+    /// As [`settle`](Self::settle).
+    pub(crate) fn settled_state(&self) -> Result<std::borrow::Cow<'_, State>, Error> {
+        let s = &self.state;
+        if s.response_ids.pending_len() == 0 && s.event_ids.pending_len() == 0 {
+            return Ok(std::borrow::Cow::Borrowed(s));
+        }
+        let mut copy = self.clone();
+        copy.settle()?;
+        Ok(std::borrow::Cow::Owned(copy.state))
     }
 
     /// An aggregator from saved state, after checking every index in it.
@@ -915,6 +1012,9 @@ impl Aggregator {
         for r in &state.responses {
             aggregator.survey_counts.add(r.group, r.metric, r.value);
         }
+        // A saved state has no pending record.
+        aggregator.pending.responses = state.responses.len();
+        aggregator.pending.events = state.events.len();
         aggregator.state = state;
         Ok(aggregator)
     }

@@ -192,6 +192,12 @@ impl EventStore {
         self.core.iter().map(|c| c.ticket)
     }
 
+    /// Keeps the first `len` events.
+    pub(super) fn truncate(&mut self, len: usize) {
+        self.core.truncate(len);
+        self.dims.truncate(len);
+    }
+
     /// Renames every event's symbols with `remap`.
     pub(super) fn remap_symbols(&mut self, remap: impl Fn(u32) -> u32) {
         for c in &mut self.core {

@@ -170,7 +170,7 @@ impl Interner {
 
     /// The hash the table files `text` under.
     #[inline]
-    fn hash(&self, text: &[u8]) -> u64 {
+    pub(super) fn hash(&self, text: &[u8]) -> u64 {
         self.hasher.hash_one(text)
     }
 
@@ -185,11 +185,11 @@ impl Interner {
     /// already known. `text` is UTF-8: it comes from a `&str` or from an
     /// interner.
     #[inline]
-    fn intern_hashed(&mut self, text: &[u8], hash: u64) -> Result<(u32, bool), Error> {
+    pub(super) fn intern_hashed(&mut self, text: &[u8], hash: u64) -> Result<(u32, bool), Error> {
         if self.ends.len() >= self.slots.len() / 4 * 3 {
             self.grow();
         }
-        let i = match self.find(text, hash) {
+        let i = match self.find(|| text, hash) {
             Ok(number) => return Ok((number, false)),
             Err(free) => free,
         };
@@ -208,7 +208,7 @@ impl Interner {
     /// The number of `text`, filed under `hash`, or else the free slot
     /// where it would go. The table is not empty.
     #[inline]
-    fn find(&self, text: &[u8], hash: u64) -> Result<u32, usize> {
+    fn find<'t>(&self, text: impl Fn() -> &'t [u8], hash: u64) -> Result<u32, usize> {
         let tag = hash & !0xFFFF_FFFF;
         let mask = self.slots.len() - 1;
         let mut i = Self::home((hash >> 32) as u32, self.slots.len());
@@ -219,12 +219,23 @@ impl Interner {
             }
             if slot & !0xFFFF_FFFF == tag {
                 let number = (slot as u32).wrapping_sub(1);
-                if self.bytes(number) == text {
+                if self.bytes(number) == text() {
                     return Ok(number);
                 }
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// The number of `text`, filed under `hash` (only its top 32 bits
+    /// are read), if it is here. `text` is called only when a string of
+    /// the same tag is here.
+    #[inline]
+    pub(super) fn find_existing<'t>(&self, text: impl Fn() -> &'t [u8], hash: u64) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        self.find(text, hash).ok()
     }
 
     /// Doubles the table (or makes the first).
@@ -277,7 +288,7 @@ impl Interner {
             let (hashes, len) = self.hash_batch(|i| self.bytes(i as u32), start, strings);
             for (i, &hash) in hashes[..len].iter().enumerate() {
                 let number = (start + i) as u32;
-                match self.find(self.bytes(number), hash) {
+                match self.find(|| self.bytes(number), hash) {
                     Ok(_) => return ErrorKind::CorruptState("a string is stored twice").err(),
                     Err(free) => self.slots[free] = hash & !0xFFFF_FFFF | u64::from(number + 1),
                 }
@@ -293,6 +304,7 @@ impl Interner {
     /// # Errors
     ///
     /// As [`intern`](Self::intern); the strings before are interned.
+    #[cfg(test)]
     pub(crate) fn intern_batch<'a>(
         &mut self,
         texts: impl Fn(usize) -> &'a str,
@@ -400,9 +412,14 @@ impl Interner {
         std::str::from_utf8(self.bytes(index)).unwrap_or_default()
     }
 
-    /// Bytes of all strings.
-    pub(crate) fn text_bytes(&self) -> usize {
-        self.bytes.len()
+    /// The strings' bytes, end to end, in number order.
+    pub(super) fn arena(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The end offset of each string in the [`arena`](Self::arena).
+    pub(super) fn ends(&self) -> &[u32] {
+        &self.ends
     }
 
     /// How many strings.
@@ -431,103 +448,6 @@ impl Eq for Interner {}
 
 /// Batches of this many records have their ids looked up together.
 pub(crate) const BATCH: usize = 32;
-
-/// The set of accepted record ids, each numbered in acceptance order.
-///
-/// A batch is checked in two passes: read-only lookups of all its ids
-/// first, whose cache misses overlap because they are independent loads,
-/// then the insertions, which find the table lines in cache.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub(crate) struct IdSet {
-    ids: Interner,
-}
-
-impl IdSet {
-    /// The number of `text` and whether it is new.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::TooManyIds`] past 2^32 − 1 ids.
-    #[inline]
-    pub(crate) fn insert(&mut self, text: &str) -> Result<(u32, bool), Error> {
-        self.ids.intern(text)
-    }
-
-    /// Inserts `texts` in order, writing each one's number, or `None` for
-    /// an id already present (also earlier in the batch), to `out`.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::TooManyIds`]; the ids before are inserted.
-    pub(crate) fn insert_batch<'a>(
-        &mut self,
-        texts: impl Fn(usize) -> &'a str,
-        len: usize,
-        out: &mut Vec<Option<u32>>,
-    ) -> Result<(), Error> {
-        out.clear();
-        self.ids
-            .intern_batch(texts, len, |number, new| out.push(new.then_some(number)))
-    }
-
-    /// [`insert_batch`](Self::insert_batch) of ids of `other`, by their
-    /// numbers there.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::TooManyIds`]; the ids before are inserted.
-    pub(crate) fn insert_batch_from(
-        &mut self,
-        other: &IdSet,
-        numbers: impl Fn(usize) -> u32,
-        len: usize,
-        out: &mut Vec<Option<u32>>,
-    ) -> Result<(), Error> {
-        out.clear();
-        self.ids
-            .intern_batch_from(&other.ids, numbers, len, |number, new| {
-                out.push(new.then_some(number))
-            })
-    }
-
-    /// The bytes of the id numbered `id`.
-    pub(crate) fn bytes(&self, id: u32) -> &[u8] {
-        self.ids.bytes(id)
-    }
-
-    /// Whether `id` numbers an id of the set.
-    pub(crate) fn contains_number(&self, id: u32) -> bool {
-        (id as usize) < self.ids.len()
-    }
-
-    /// How many ids.
-    pub(crate) fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    /// Makes room for about `ids` more ids of `bytes` bytes in all, in the
-    /// arena only: the table grows as ids arrive.
-    pub(crate) fn reserve_arena(&mut self, ids: usize, bytes: usize) {
-        self.ids.reserve_arena(ids, bytes);
-    }
-
-    /// Makes room for `ids` more ids in the table, so that it does not
-    /// grow while they arrive.
-    pub(crate) fn reserve_table(&mut self, ids: usize) {
-        self.ids.reserve(ids, 0);
-    }
-
-    /// Bytes of all ids.
-    pub(crate) fn text_bytes(&self) -> usize {
-        self.ids.text_bytes()
-    }
-
-    /// Bytes held on the heap.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.ids.heap_bytes()
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -634,26 +554,6 @@ mod tests {
         assert_eq!(back, interner);
         let mut back = back;
         assert_eq!(back.intern("id-999").unwrap(), (1002, false));
-    }
-
-    #[test]
-    fn id_sets_number_ids_and_dedupe_batches_in_order() {
-        let mut set = IdSet::default();
-        let ids: Vec<String> = (0..5000).map(|i| format!("e{}", i % 3000)).collect();
-        let mut out = Vec::new();
-        set.insert_batch(|i| ids[i].as_str(), ids.len(), &mut out)
-            .unwrap();
-        assert_eq!(out.iter().filter(|o| o.is_some()).count(), 3000);
-        // The first delivery of each id is the new one.
-        assert!(out[..3000].iter().all(Option::is_some) && out[3000..].iter().all(Option::is_none));
-        for (i, id) in out[..3000].iter().enumerate() {
-            assert_eq!(set.bytes(id.unwrap()), ids[i].as_bytes());
-        }
-        assert!(!set.insert("e7").unwrap().1);
-        assert!(set.insert("new").unwrap().1);
-        assert_eq!(set.len(), 3001);
-        let back: IdSet = postcard::from_bytes(&postcard::to_allocvec(&set).unwrap()).unwrap();
-        assert_eq!(back, set);
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod aggregator;
 mod bucket;
 mod events;
 mod groups;
+mod ids;
 mod intern;
 mod options;
 mod snapshot;

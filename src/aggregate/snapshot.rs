@@ -28,8 +28,10 @@ impl Aggregator {
         let mut bytes = Vec::with_capacity(self.heap_bytes() / 2 + 64);
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&VERSION.to_le_bytes());
-        // Serializing plain data into a Vec cannot fail.
-        postcard::to_io(self.state(), &mut bytes).expect("serializing into memory");
+        // Settling cannot fail (ids and their bytes are counted as they
+        // arrive), nor can serializing plain data into a Vec.
+        let state = self.settled_state().expect("settling pending ids");
+        postcard::to_io(&*state, &mut bytes).expect("serializing into memory");
         bytes
     }
 

@@ -1,0 +1,452 @@
+//! The sets of accepted record ids: appended as records arrive, checked
+//! for repeats in bulk.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::intern::Interner;
+use crate::error::{Error, ErrorKind};
+
+/// The ids of one kind of record, each numbered.
+///
+/// A delivery's id is not looked up when it arrives: its bytes are
+/// appended to a *pending* arena, and it is numbered `settled + j`, `j`
+/// being its place among the pending ids. Pending ids are checked in bulk
+/// when a report, a save or the streaming mode needs them: each is hashed,
+/// the 64-bit keys `tag << 32 | j` (the tag being the top half of the
+/// hash) are grouped by the tag's top bits in one counting pass, and each
+/// group of about a thousand is then checked against its slice of the
+/// settled table (whose home slots the same top bits pick) and against
+/// a small table of its own, both in cache. One lookup per delivery, as
+/// it arrives, would instead miss the cache at random for each. A
+/// repeated id is the delivery of a record already accepted: the first
+/// delivery in input order is kept, the others are repeats.
+///
+/// A pending id costs its bytes and 4; a settled one its bytes, 4 and 11
+/// to 21 bytes of table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct IdSet {
+    settled: Interner,
+    pending: Vec<u8>,
+    /// End offset of each pending id in `pending`.
+    pending_ends: Vec<u32>,
+}
+
+/// Saved states are settled first ([`IdSet::settle`]): only the settled
+/// ids are written.
+impl Serialize for IdSet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !self.pending_ends.is_empty() {
+            return Err(serde::ser::Error::custom("an id set with pending ids"));
+        }
+        self.settled.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for IdSet {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(IdSet {
+            settled: Interner::deserialize(deserializer)?,
+            ..IdSet::default()
+        })
+    }
+}
+
+impl IdSet {
+    /// Appends the id of a delivery and returns its number.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::TooManyIds`] past 2^32 − 1 deliveries, or 4 GiB of
+    /// id bytes.
+    #[inline]
+    pub(crate) fn push(&mut self, text: &str) -> Result<u32, Error> {
+        let number = self.next_number()?;
+        // Settled and pending bytes together stay within 32-bit offsets, so
+        // settling never runs out of them.
+        let all = self.settled.arena().len() + self.pending.len() + text.len();
+        let end = u32::try_from(self.pending.len() + text.len())
+            .ok()
+            .filter(|_| u32::try_from(all).is_ok())
+            .ok_or_else(|| Error::from(ErrorKind::TooManyIds))?;
+        self.pending.extend_from_slice(text.as_bytes());
+        self.pending_ends.push(end);
+        Ok(number)
+    }
+
+    /// The number the next delivery gets.
+    fn next_number(&self) -> Result<u32, Error> {
+        u32::try_from(self.settled.len() + self.pending_ends.len())
+            .ok()
+            .filter(|&n| n < u32::MAX)
+            .ok_or_else(|| ErrorKind::TooManyIds.into())
+    }
+
+    /// Appends all of `other`'s ids, settled then pending, as deliveries
+    /// after this set's; returns the number here of `other`'s number 0
+    /// (its numbers are shifted by it).
+    ///
+    /// # Errors
+    ///
+    /// As [`push`](Self::push); nothing is appended then.
+    pub(crate) fn extend_from(&mut self, other: &IdSet) -> Result<u32, Error> {
+        let base = self.next_number()?;
+        let added = other.settled.len() + other.pending_ends.len();
+        let bytes = other.settled.arena().len() + other.pending.len();
+        let all = self.settled.arena().len() + self.pending.len() + bytes;
+        if u32::try_from(base as usize + added).is_err() || u32::try_from(all).is_err() {
+            return ErrorKind::TooManyIds.err();
+        }
+        self.pending.reserve(bytes);
+        self.pending_ends.reserve(added);
+        for (arena, ends) in [
+            (other.settled.arena(), other.settled.ends()),
+            (&other.pending[..], &other.pending_ends[..]),
+        ] {
+            let offset = self.pending.len() as u32;
+            self.pending.extend_from_slice(arena);
+            self.pending_ends
+                .extend(ends.iter().map(|&end| end + offset));
+        }
+        Ok(base)
+    }
+
+    /// How many settled ids: the distinct ids once [`settle`]d.
+    ///
+    /// [`settle`]: Self::settle
+    pub(crate) fn len(&self) -> usize {
+        self.settled.len()
+    }
+
+    /// How many ids are pending.
+    pub(crate) fn pending_len(&self) -> usize {
+        self.pending_ends.len()
+    }
+
+    /// The bytes of the id numbered `id`, settled or pending.
+    pub(crate) fn bytes(&self, id: u32) -> &[u8] {
+        match (id as usize).checked_sub(self.settled.len()) {
+            None => self.settled.bytes(id),
+            Some(j) => self.pending_bytes(j),
+        }
+    }
+
+    fn pending_bytes(&self, j: usize) -> &[u8] {
+        let start = if j == 0 {
+            0
+        } else {
+            self.pending_ends[j - 1] as usize
+        };
+        &self.pending[start..self.pending_ends[j] as usize]
+    }
+
+    /// Whether `id` numbers a settled id.
+    pub(crate) fn contains_number(&self, id: u32) -> bool {
+        (id as usize) < self.settled.len()
+    }
+
+    /// The pending ids' keys `tag << 32 | j` (the tag being the top half
+    /// of the id's hash), grouped by the tag's top bits in ascending order,
+    /// in delivery order within a group; and where each group starts (one
+    /// more entry, the end).
+    fn pending_groups(&self) -> (Vec<u64>, Vec<usize>) {
+        let n = self.pending_ends.len();
+        // Groups of about a thousand ids: each one's slice of the settled
+        // table, and a table of its own ids, stay in cache.
+        let bits = (usize::BITS - (n / 1024).leading_zeros()).min(12);
+        let group = |key: u64| (key >> 32 >> (32 - bits)) as usize;
+        let key = |j: usize| self.settled.hash(self.pending_bytes(j)) & !0xFFFF_FFFF | j as u64;
+        if bits == 0 {
+            return ((0..n).map(key).collect(), vec![0, n]);
+        }
+        // Hashing twice (to count the groups, then to fill them) is cheaper
+        // than writing and reading back a vector of keys.
+        let mut starts = vec![0usize; (1 << bits) + 1];
+        for j in 0..n {
+            starts[group(key(j)) + 1] += 1;
+        }
+        for g in 1..starts.len() {
+            starts[g] += starts[g - 1];
+        }
+        let mut next = starts.clone();
+        let mut grouped = vec![0u64; n];
+        for j in 0..n {
+            let key = key(j);
+            let slot = &mut next[group(key)];
+            grouped[*slot] = key;
+            *slot += 1;
+        }
+        (grouped, starts)
+    }
+
+    /// Which pending ids repeat a settled id or an earlier pending one.
+    /// Changes nothing.
+    pub(crate) fn repeats(&self) -> Repeats {
+        let (keys, starts) = self.pending_groups();
+        let mut repeats = Repeats::new(keys.len());
+        let largest = starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+        // A table of one group's first deliveries: `key + 1` per slot, 0
+        // when empty; at most half full.
+        let mut table = vec![0u64; (largest * 2).next_power_of_two().max(16)];
+        let mask = table.len() - 1;
+        for group in starts.windows(2).map(|w| &keys[w[0]..w[1]]) {
+            for &key in group {
+                let j = key as u32 as usize;
+                let text = || self.pending_bytes(j);
+                // Bytes are read only when another id has the same tag.
+                let mut repeat = self.settled.find_existing(text, key).is_some();
+                let mut i = (key >> 32) as usize & mask;
+                while !repeat && table[i] != 0 {
+                    let earlier = table[i] - 1;
+                    repeat = earlier >> 32 == key >> 32
+                        && self.pending_bytes(earlier as u32 as usize) == text();
+                    i = (i + 1) & mask;
+                }
+                if repeat {
+                    repeats.set(j);
+                } else {
+                    table[i] = key + 1;
+                }
+            }
+            for &key in group {
+                let mut i = (key >> 32) as usize & mask;
+                while table[i] != 0 {
+                    table[i] = 0;
+                    i = (i + 1) & mask;
+                }
+            }
+        }
+        repeats
+    }
+
+    /// Settles the pending ids: files the first delivery of each new id
+    /// in the table and returns, for each pending id, its settled number,
+    /// or `None` for a repeat.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::TooManyIds`] when the settled arena would pass 4 GiB;
+    /// the set is then unchanged.
+    pub(crate) fn settle(&mut self) -> Result<Vec<Option<u32>>, Error> {
+        if u32::try_from(self.settled.arena().len() + self.pending.len()).is_err() {
+            return ErrorKind::TooManyIds.err();
+        }
+        let (order, _) = self.pending_groups();
+        self.settled.reserve(order.len(), self.pending.len());
+        let mut numbers = vec![None; order.len()];
+        for &key in &order {
+            let j = key as u32 as usize;
+            let start = if j == 0 {
+                0
+            } else {
+                self.pending_ends[j - 1] as usize
+            };
+            let text = &self.pending[start..self.pending_ends[j] as usize];
+            let (number, new) = self.settled.intern_hashed(text, key)?;
+            if new {
+                numbers[j] = Some(number);
+            }
+        }
+        self.pending.clear();
+        self.pending_ends.clear();
+        Ok(numbers)
+    }
+
+    /// Makes room for about `ids` more pending ids of `bytes` bytes.
+    pub(crate) fn reserve(&mut self, ids: usize, bytes: usize) {
+        self.pending_ends.reserve(ids);
+        self.pending.reserve(bytes);
+    }
+
+    /// Bytes held on the heap.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.settled.heap_bytes() + self.pending.capacity() + self.pending_ends.capacity() * 4
+    }
+}
+
+/// One bit per pending id: set for a repeat.
+#[derive(Debug, Clone)]
+pub(crate) struct Repeats {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Repeats {
+    fn new(len: usize) -> Self {
+        Repeats {
+            words: vec![0; len.div_ceil(64)],
+            len,
+        }
+    }
+
+    fn set(&mut self, j: usize) {
+        self.words[j / 64] |= 1 << (j % 64);
+    }
+
+    /// Whether pending id `j` is a repeat.
+    #[inline]
+    pub(crate) fn get(&self, j: usize) -> bool {
+        self.words[j / 64] >> (j % 64) & 1 == 1
+    }
+
+    /// How many pending ids are first deliveries.
+    pub(crate) fn firsts(&self) -> usize {
+        self.len
+            - self
+                .words
+                .iter()
+                .map(|w| w.count_ones() as usize)
+                .sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// What an id set is asked to do.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Push(String),
+        Settle,
+        Extend(Vec<String>, bool),
+        RoundTrip,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let text = prop_oneof![
+            4 => "[a-e]{0,3}",
+            1 => "[a-z\\u{e9}]{20,30}",
+        ];
+        prop_oneof![
+            6 => text.clone().prop_map(Op::Push),
+            1 => Just(Op::Settle),
+            1 => (prop::collection::vec(text, 0..300), any::<bool>()).prop_map(|(t, s)| Op::Extend(t, s)),
+            1 => Just(Op::RoundTrip),
+        ]
+    }
+
+    proptest! {
+        /// Whatever the order of pushes, merges and settles, an id is
+        /// new exactly at its first delivery, keeps its bytes, and the
+        /// settled ids are the distinct ids.
+        #[test]
+        fn first_deliveries_are_new_and_the_rest_repeats(ops in prop::collection::vec(op(), 1..30)) {
+            let mut set = IdSet::default();
+            // Bytes by number, and the model's settled ids.
+            let mut pending: Vec<String> = Vec::new();
+            let mut seen: HashMap<String, u32> = HashMap::new();
+            let settle = |set: &mut IdSet, pending: &mut Vec<String>, seen: &mut HashMap<String, u32>| -> Result<(), TestCaseError> {
+                let repeats = set.repeats();
+                let numbers = set.settle().unwrap();
+                prop_assert_eq!(numbers.len(), pending.len());
+                let firsts = numbers.iter().filter(|n| n.is_some()).count();
+                prop_assert_eq!(repeats.firsts(), firsts);
+                for (j, text) in pending.drain(..).enumerate() {
+                    let known = seen.contains_key(&text);
+                    prop_assert_eq!(repeats.get(j), known, "id {:?}", text);
+                    prop_assert_eq!(numbers[j].is_none(), known);
+                    if let Some(number) = numbers[j] {
+                        prop_assert_eq!(set.bytes(number), text.as_bytes());
+                        seen.insert(text, number);
+                    }
+                }
+                prop_assert_eq!(set.len(), seen.len());
+                Ok(())
+            };
+            for op in ops {
+                match op {
+                    Op::Push(text) => {
+                        let number = set.push(&text).unwrap();
+                        prop_assert_eq!(number as usize, seen.len() + pending.len());
+                        prop_assert_eq!(set.bytes(number), text.as_bytes());
+                        pending.push(text);
+                    }
+                    Op::Settle => settle(&mut set, &mut pending, &mut seen)?,
+                    Op::Extend(texts, settled) => {
+                        let mut other = IdSet::default();
+                        for text in &texts {
+                            other.push(text).unwrap();
+                        }
+                        let mut theirs = texts.clone();
+                        if settled {
+                            // Their settled ids are their distinct ones.
+                            let numbers = other.settle().unwrap();
+                            let mut distinct = vec![String::new(); other.len()];
+                            for (text, number) in texts.iter().zip(numbers) {
+                                if let Some(n) = number {
+                                    distinct[n as usize] = text.clone();
+                                }
+                            }
+                            theirs = distinct;
+                        }
+                        let base = set.extend_from(&other).unwrap();
+                        prop_assert_eq!(base as usize, seen.len() + pending.len());
+                        for (i, text) in theirs.iter().enumerate() {
+                            prop_assert_eq!(set.bytes(base + i as u32), text.as_bytes());
+                        }
+                        pending.extend(theirs);
+                    }
+                    Op::RoundTrip => {
+                        settle(&mut set, &mut pending, &mut seen)?;
+                        let bytes = postcard::to_allocvec(&set).unwrap();
+                        set = postcard::from_bytes(&bytes).unwrap();
+                        prop_assert_eq!(set.len(), seen.len());
+                    }
+                }
+            }
+            settle(&mut set, &mut pending, &mut seen)?;
+        }
+
+    }
+
+    /// Sets large enough to be checked in many groups, against settled
+    /// ids and among pending ones, agree with a hash set.
+    #[test]
+    fn large_sets_find_every_repeat() {
+        let mut set = IdSet::default();
+        let mut settled = std::collections::HashSet::new();
+        let mut pending = Vec::new();
+        let mut state = 7u64;
+        for round in 0..4 {
+            for _ in 0..20_000 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                let id = format!("id-{}", (state >> 33) % 50_000);
+                set.push(&id).unwrap();
+                pending.push(id);
+            }
+            let repeats = set.repeats();
+            let mut seen = settled.clone();
+            let mut firsts = 0;
+            for (j, id) in pending.iter().enumerate() {
+                let new = seen.insert(id.clone());
+                assert_eq!(repeats.get(j), !new, "round {round}, id {id}");
+                firsts += usize::from(new);
+            }
+            assert_eq!(repeats.firsts(), firsts);
+            if round % 2 == 1 {
+                let numbers = set.settle().unwrap();
+                for (j, number) in numbers.iter().enumerate() {
+                    assert_eq!(number.is_none(), repeats.get(j));
+                }
+                settled = seen;
+                pending.clear();
+                assert_eq!(set.len(), settled.len());
+            }
+        }
+    }
+
+    #[test]
+    fn a_set_with_pending_ids_is_not_saved() {
+        let mut set = IdSet::default();
+        set.push("a").unwrap();
+        assert!(postcard::to_allocvec(&set).is_err());
+        set.settle().unwrap();
+        assert!(postcard::to_allocvec(&set).is_ok());
+    }
+}
