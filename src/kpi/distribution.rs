@@ -115,8 +115,16 @@ impl From<Buckets> for BucketsRepr {
 
 impl Buckets {
     /// The bucket of a positive number of nanoseconds: `⌈log_γ(x)⌉`.
+    #[inline]
     fn index(nanos: u128) -> i32 {
-        ((nanos as f64).ln() / GAMMA.ln()).ceil() as i32
+        // Durations fit in 64 bits (584 years): a hardware conversion, not
+        // the 128-bit routine. The same value either way.
+        let x = u64::try_from(nanos).map_or(nanos as f64, |n| n as f64);
+        let log = x.ln() / GAMMA.ln();
+        // `ceil` of a non-negative finite value, without the library call
+        // that `f64::ceil` is on baseline x86-64.
+        let whole = log as i32;
+        whole + i32::from(f64::from(whole) < log)
     }
 
     /// The value a bucket stands for, `2γ^i/(γ + 1)`: within α of any
@@ -443,6 +451,20 @@ mod tests {
         sorted.sort_unstable();
         let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
         sorted[rank - 1]
+    }
+
+    proptest! {
+        /// The bucket is `⌈ln x / ln γ⌉` as the float library computes it,
+        /// for any duration and at bucket bounds.
+        #[test]
+        fn bucket_index_is_the_ceiling_of_the_log(nanos in 1u128..=u128::from(u64::MAX) * 4, k in 0i32..2000) {
+            let expected = |x: u128| ((x as f64).ln() / GAMMA.ln()).ceil() as i32;
+            prop_assert_eq!(Buckets::index(nanos), expected(nanos));
+            let bound = GAMMA.powi(k) as u128;
+            for x in [bound.max(1), bound + 1, bound.saturating_sub(1).max(1)] {
+                prop_assert_eq!(Buckets::index(x), expected(x));
+            }
+        }
     }
 
     #[test]
