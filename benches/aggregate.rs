@@ -158,17 +158,33 @@ fn merge(c: &mut Criterion) {
     group.finish();
 }
 
-/// Saving and restoring a state of 100 000 tickets (a million events).
+/// Settling, saving and restoring a state of 100 000 tickets (a million
+/// events).
 fn snapshot(c: &mut Criterion) {
-    let mut state = Aggregator::new(by_agent_day());
-    state.add_events(&events(100_000, 13)).unwrap();
+    let mut pending = Aggregator::new(by_agent_day());
+    pending.add_events(&events(100_000, 13)).unwrap();
+    let mut state = pending.clone();
+    state.settle().unwrap();
     let bytes = state.to_bytes();
     eprintln!(
-        "state of 1M events: {:.1} bytes of heap and {:.1} bytes saved per event",
+        "state of 1M events: {:.1} bytes of heap per event with ids pending, {:.1} settled, \
+         {:.1} bytes saved per event",
+        pending.heap_bytes() as f64 / 1e6,
         state.heap_bytes() as f64 / 1e6,
         bytes.len() as f64 / 1e6
     );
     let mut group = c.benchmark_group("aggregate");
+    group.throughput(Throughput::Elements(1_000_000));
+    group.bench_function("settle_1m_events", |b| {
+        b.iter_batched(
+            || pending.clone(),
+            |mut state| {
+                state.settle().unwrap();
+                state.heap_bytes()
+            },
+            BatchSize::LargeInput,
+        )
+    });
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_function("state_encode", |b| {
         b.iter(|| black_box(&state).to_bytes().len())

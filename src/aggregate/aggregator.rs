@@ -143,6 +143,9 @@ struct Pending {
     /// The instant of each pending response (`None` for responses merged
     /// from a settled state: its latest instant is taken whole).
     response_at: Vec<Option<(i64, u32)>>,
+    /// The latest instant of all pending records, repeats included: the
+    /// latest accepted one when no pending id is a repeat.
+    latest: Option<(i64, u32)>,
 }
 
 /// What the pending records come to, found without changing anything.
@@ -383,7 +386,9 @@ impl Aggregator {
             metric: score.metric() as u8,
             value: score.value(),
         });
-        self.pending.response_at.push(Some((at.secs(), at.nanos())));
+        let at = Some((at.secs(), at.nanos()));
+        self.pending.response_at.push(at);
+        self.pending.latest = self.pending.latest.max(at);
         Ok(())
     }
 
@@ -487,6 +492,7 @@ impl Aggregator {
             | EventKind::InternalNote => {}
         }
         self.state.events.push(stored);
+        self.pending.latest = self.pending.latest.max(Some((at.secs(), at.nanos())));
         let kept = self.state.folded.kept_after_last_fold;
         if self.state.options.idle().is_some() && self.state.events.len() >= 2 * kept + 4096 {
             self.fold_idle()?;
@@ -495,14 +501,17 @@ impl Aggregator {
     }
 
     /// Settles the pending records: checks their ids in bulk, drops the
-    /// repeated deliveries and counts the others (events of folded tickets
-    /// as late). O(pending records + the settled ids they land among).
+    /// repeated deliveries and files the ids of the others in the table of
+    /// settled ids. Never needed for a result (a report checks pending ids
+    /// by itself, each time); it makes the following reports cheaper and
+    /// lets [`to_bytes`](Self::to_bytes) save without first settling a
+    /// copy. O(pending records + the settled ids they land among).
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::TooManyIds`] when the settled ids would pass 4 GiB of
-    /// bytes; nothing is changed then.
-    fn settle(&mut self) -> Result<(), Error> {
+    /// [`ErrorKind::TooManyIds`] past 2^32 − 1 settled ids (not reached:
+    /// ids are counted as they arrive); nothing is changed then.
+    pub fn settle(&mut self) -> Result<(), Error> {
         let s = &mut self.state;
         let known = s.response_ids.len() as u32;
         let numbers = s.response_ids.settle()?;
@@ -533,6 +542,7 @@ impl Aggregator {
             }
         }
         self.pending.events = s.events.len();
+        self.pending.latest = None;
         Ok(())
     }
 
@@ -541,6 +551,17 @@ impl Aggregator {
         let s = &self.state;
         let response_repeats = s.response_ids.repeats();
         let event_repeats = s.event_ids.repeats();
+        let all_first = response_repeats.firsts() == s.response_ids.pending_len()
+            && event_repeats.firsts() == s.event_ids.pending_len();
+        if all_first && !s.folded.any() {
+            // Every pending record counts: no need to read them again.
+            return PendingView {
+                response_repeats,
+                event_repeats,
+                latest: s.latest.max(self.pending.latest),
+                late: 0,
+            };
+        }
         let mut latest = s.latest;
         let known = s.response_ids.len() as u32;
         for (response, at) in s.responses[self.pending.responses..]
@@ -702,6 +723,7 @@ impl Aggregator {
         let pending_at = &mut self.pending.response_at;
         pending_at.extend(std::iter::repeat_n(None, settled_responses));
         pending_at.extend(other_pending.response_at.iter().copied());
+        self.pending.latest = self.pending.latest.max(other_pending.latest);
         let mut tickets = Vec::with_capacity(other.tickets.len());
         s.tickets.intern_batch_from(
             &other.tickets,
@@ -818,6 +840,9 @@ impl Aggregator {
                 }
             }
             let mut bucketer = self.bucketer.clone();
+            // The (bucket, date) pairs recorded last, by date: most tickets
+            // repeat one, and skip the set.
+            let mut recorded = [(i32::MIN, i32::MIN); 64];
             let pending = Some(&view);
             self.derive_tickets(
                 Some(as_of),
@@ -830,7 +855,11 @@ impl Aggregator {
                         tickets.valid += 1;
                         let key = ticket_key(&mut bucketer, options, &t);
                         let day = bucketer.local_day(t.created);
-                        active_dates.entry(key.bucket).or_default().insert(day);
+                        let last = &mut recorded[day.rem_euclid(64) as usize];
+                        if *last != (key.bucket, day) {
+                            active_dates.entry(key.bucket).or_default().insert(day);
+                            *last = (key.bucket, day);
+                        }
                         let hour = bucketer.local_hour(t.created);
                         let kpis = &mut groups.get(key, fresh).1;
                         kpis.add_derived(&t, options.business_hours());
@@ -1122,5 +1151,50 @@ mod tests {
     fn stored_records_are_compact() {
         assert_eq!(std::mem::size_of::<StoredResponse>(), 12);
         assert_eq!(std::mem::size_of::<GroupKey>(), 20);
+    }
+
+    /// A second delivery of an id, later than everything else, is a
+    /// duplicate: it moves neither the latest instant nor any count,
+    /// whether the first was settled in between or not.
+    #[test]
+    fn a_repeated_delivery_does_not_move_as_of() {
+        use crate::id::{EventId, ResponseId, TicketId};
+        use crate::survey::{Scales, SurveyScore};
+        use crate::time::parse_timestamp;
+        let at = |t: &str| parse_timestamp(t).unwrap();
+        let response = |t| {
+            let score = SurveyScore::new(SurveyMetric::Nps, 9, Scales::default()).unwrap();
+            SurveyResponse::new(ResponseId::new("r1").unwrap(), score, at(t))
+        };
+        let event = |t, id: &str| {
+            let created = EventKind::Created {
+                channel: None,
+                team: None,
+            };
+            TicketEvent::new(
+                EventId::new(id).unwrap(),
+                TicketId::new("t1").unwrap(),
+                at(t),
+                created,
+            )
+        };
+        for settle in [false, true] {
+            let mut a = Aggregator::new(AggregateOptions::new());
+            a.add_response(&response("2026-03-02T09:00:00Z")).unwrap();
+            a.add_event(&event("2026-03-02T08:00:00Z", "e1")).unwrap();
+            if settle {
+                a.settle().unwrap();
+            }
+            a.add_response(&response("2026-03-02T11:00:00Z")).unwrap();
+            a.add_event(&event("2026-03-02T10:00:00Z", "e1")).unwrap();
+            let expected = at("2026-03-02T09:00:00Z").with_timezone(&Utc);
+            assert_eq!(a.as_of(), Some(expected), "settled: {settle}");
+            let report = a.report();
+            assert_eq!(report.input.surveys.duplicates, 1);
+            assert_eq!(report.input.events.duplicates, 1);
+            assert_eq!(report.input.tickets.valid, 1);
+            a.settle().unwrap();
+            assert_eq!(a.report(), report);
+        }
     }
 }

@@ -48,7 +48,12 @@ fn load_state(path: &Path) -> Result<Aggregator, Failure> {
     Aggregator::from_bytes(&bytes).map_err(|e| Failure(format!("{}: {e}", path.display())))
 }
 
-fn save_state(aggregator: &Aggregator, path: &Path) -> Result<(), Failure> {
+/// Saves a state, its pending ids settled in place first (so that saving
+/// copies nothing).
+fn save_state(mut aggregator: Aggregator, path: &Path) -> Result<(), Failure> {
+    aggregator
+        .settle()
+        .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
     fs::write(path, aggregator.to_bytes()).map_err(|e| {
         Failure(format!(
             "{}: {}",
@@ -107,7 +112,7 @@ fn report(args: ReportArgs) -> Result<(), Failure> {
 
 fn ingest(args: IngestArgs) -> Result<(), Failure> {
     let aggregator = aggregate(&args.input, &args.group)?;
-    save_state(&aggregator, &args.output)
+    save_state(aggregator, &args.output)
 }
 
 fn merge(args: MergeArgs) -> Result<(), Failure> {
@@ -122,7 +127,7 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
             .merge(&state)
             .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
     }
-    save_state(&merged, &args.output)
+    save_state(merged, &args.output)
 }
 
 fn staffing(args: StaffingArgs) -> Result<(), Failure> {
