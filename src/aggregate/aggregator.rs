@@ -314,7 +314,7 @@ impl Aggregator {
     /// The symbol of a dimension value (0 for none).
     #[inline]
     fn symbol(names: &mut Interner, value: Option<&str>) -> Result<u32, Error> {
-        value.map_or(Ok(0), |v| Ok(names.intern_recent(v)?.0 + 1))
+        value.map_or(Ok(0), |v| Ok(names.intern_cached(v)?.0 + 1))
     }
 
     fn group(&mut self, key: GroupKey) -> u32 {

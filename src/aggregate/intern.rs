@@ -31,10 +31,74 @@ pub(crate) struct Interner {
     hasher: DefaultHashBuilder,
     /// The number [`intern_recent`](Self::intern_recent) found last.
     recent: Option<u32>,
+    /// What [`intern_cached`](Self::intern_cached) found lately: empty
+    /// until it is first called.
+    cache: Vec<Recent>,
 }
 
 /// Slots of a table's first allocation.
 const MIN_SLOTS: usize = 16;
+
+/// Slots of the cache of [`Interner::intern_cached`].
+const CACHE_SLOTS: usize = 64;
+
+/// A string found lately: its length, first and last eight bytes (zero
+/// filled when shorter) and number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Recent {
+    head: u64,
+    tail: u64,
+    len: usize,
+    number: u32,
+}
+
+impl Recent {
+    /// Matches no string: no string is that long.
+    const EMPTY: Recent = Recent {
+        head: 0,
+        tail: 0,
+        len: usize::MAX,
+        number: 0,
+    };
+
+    #[inline]
+    fn of(text: &[u8], number: u32) -> Recent {
+        // Overlapping loads: no copy of a variable length.
+        let (head, tail) = if let (Some(head), Some(tail)) = (text.first_chunk(), text.last_chunk())
+        {
+            (u64::from_le_bytes(*head), u64::from_le_bytes(*tail))
+        } else if let (Some(head), Some(tail)) = (text.first_chunk(), text.last_chunk()) {
+            let word = |bytes: &[u8; 4]| u64::from(u32::from_le_bytes(*bytes));
+            (word(head) | word(tail) << 32, 0)
+        } else {
+            let word = text
+                .iter()
+                .rev()
+                .fold(0, |word, &b| word << 8 | u64::from(b));
+            (word, 0)
+        };
+        Recent {
+            head,
+            tail,
+            len: text.len(),
+            number,
+        }
+    }
+
+    /// Its cache slot.
+    #[inline]
+    fn slot(&self) -> usize {
+        let mixed = (self.head ^ self.tail.rotate_left(29) ^ self.len as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> (64 - CACHE_SLOTS.trailing_zeros())) as usize
+    }
+
+    /// The same length and first and last bytes.
+    #[inline]
+    fn same(&self, other: &Recent) -> bool {
+        self.head == other.head && self.tail == other.tail && self.len == other.len
+    }
+}
 
 #[derive(Serialize, Deserialize)]
 struct InternerRepr {
@@ -150,8 +214,7 @@ impl Interner {
 
     /// [`intern`](Self::intern), first comparing `text` with the string
     /// this method found last: a ticket's events often come one after
-    /// another, and a dimension value repeats, so the hash and the table
-    /// are often spared.
+    /// another, so the hash and the table are often spared.
     ///
     /// # Errors
     ///
@@ -165,6 +228,34 @@ impl Interner {
         }
         let found = self.intern(text)?;
         self.recent = Some(found.0);
+        Ok(found)
+    }
+
+    /// [`intern`](Self::intern), first looking in a small cache of the
+    /// strings this method found lately, filed by their length and first
+    /// and last eight bytes: dimension values are few, so the hash and the
+    /// table are mostly spared. A string of up to 16 bytes is told by
+    /// those alone, without reading the arena.
+    ///
+    /// # Errors
+    ///
+    /// As [`intern`](Self::intern).
+    #[inline]
+    pub(crate) fn intern_cached(&mut self, text: &str) -> Result<(u32, bool), Error> {
+        let probe = Recent::of(text.as_bytes(), 0);
+        let slot = probe.slot();
+        if let Some(entry) = self.cache.get(slot) {
+            if entry.same(&probe)
+                && (text.len() <= 16 || self.bytes(entry.number) == text.as_bytes())
+            {
+                return Ok((entry.number, false));
+            }
+        }
+        let found = self.intern(text)?;
+        if self.cache.is_empty() {
+            self.cache = vec![Recent::EMPTY; CACHE_SLOTS];
+        }
+        self.cache[slot] = Recent::of(text.as_bytes(), found.0);
         Ok(found)
     }
 
@@ -460,6 +551,7 @@ mod tests {
     enum Op {
         Intern(String),
         InternRecent(String),
+        InternCached(String),
         Batch(Vec<String>),
         Reserve(usize),
         RoundTrip,
@@ -468,13 +560,17 @@ mod tests {
 
     fn op() -> impl Strategy<Value = Op> {
         // Few distinct short strings, so repeats are common; some long ones.
+        // Some of 4 to 20 bytes over two letters: many share their first
+        // and last eight bytes.
         let text = prop_oneof![
             4 => "[a-d]{0,3}",
+            2 => "[ab]{4,20}",
             1 => "[a-z\\u{e9}\\u{1F600}]{20,40}",
         ];
         prop_oneof![
             4 => text.clone().prop_map(Op::Intern),
             2 => text.clone().prop_map(Op::InternRecent),
+            2 => text.clone().prop_map(Op::InternCached),
             2 => prop::collection::vec(text.clone(), 0..80).prop_map(Op::Batch),
             1 => (0usize..300).prop_map(Op::Reserve),
             1 => Just(Op::RoundTrip),
@@ -501,6 +597,9 @@ mod tests {
                     }
                     Op::InternRecent(text) => {
                         prop_assert_eq!(interner.intern_recent(&text).unwrap(), expect(&mut model, &text));
+                    }
+                    Op::InternCached(text) => {
+                        prop_assert_eq!(interner.intern_cached(&text).unwrap(), expect(&mut model, &text));
                     }
                     Op::Batch(texts) => {
                         let mut got = Vec::new();
@@ -554,6 +653,37 @@ mod tests {
         assert_eq!(back, interner);
         let mut back = back;
         assert_eq!(back.intern("id-999").unwrap(), (1002, false));
+    }
+
+    /// Strings that share their length and first and last bytes are told
+    /// apart by the cache: past 16 bytes by their middle, below 8 by every
+    /// byte.
+    #[test]
+    fn the_cache_tells_look_alikes_apart() {
+        let texts = [
+            "aaaaaaaaXbbbbbbbb",
+            "aaaaaaaaYbbbbbbbb",
+            "aaaaaaaaXYbbbbbbbb",
+            "aaaaaaaabbbbbbbb",
+            "abcde",
+            "abdce",
+            "abcd",
+            "ab",
+            "ba",
+            "",
+            "a\0",
+            "a",
+        ];
+        let mut interner = Interner::default();
+        for _ in 0..2 {
+            for (i, text) in texts.iter().enumerate() {
+                assert_eq!(
+                    interner.intern_cached(text).unwrap().0,
+                    i as u32,
+                    "{text:?}"
+                );
+            }
+        }
     }
 
     #[test]
