@@ -136,25 +136,37 @@ fn two_states() -> (Aggregator, Aggregator) {
     (a, b)
 }
 
+/// Merging and reporting two states: settled (as saved states and
+/// `settle` leave them), and with every id pending (as adding leaves them).
 fn merge(c: &mut Criterion) {
     let states = std::cell::OnceCell::new();
     let mut group = c.benchmark_group("aggregate");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
     group.throughput(Throughput::Elements(10_000_000));
-    group.bench_function("merge_and_report_1m_tickets", |bench| {
-        let (a, b) = states.get_or_init(two_states);
-        bench.iter_batched(
-            || a.clone(),
-            |mut merged| {
-                merged.merge(b).unwrap();
-                let report = merged.report();
-                assert_eq!(report.input.tickets.valid, 1_000_000);
-                report.groups.len()
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    for (name, settled) in [
+        ("merge_and_report_1m_tickets", true),
+        ("merge_and_report_1m_tickets_pending", false),
+    ] {
+        group.bench_function(name, |bench| {
+            let (a, b) = states.get_or_init(two_states);
+            let (mut a, mut b) = (a.clone(), b.clone());
+            if settled {
+                a.settle().unwrap();
+                b.settle().unwrap();
+            }
+            bench.iter_batched(
+                || a.clone(),
+                |mut merged| {
+                    merged.merge(&b).unwrap();
+                    let report = merged.report();
+                    assert_eq!(report.input.tickets.valid, 1_000_000);
+                    report.groups.len()
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
     group.finish();
 }
 

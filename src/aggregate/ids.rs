@@ -181,6 +181,11 @@ impl IdSet {
     /// Which pending ids repeat a settled id or an earlier pending one.
     /// Changes nothing.
     pub(crate) fn repeats(&self) -> Repeats {
+        self.check().0
+    }
+
+    /// [`repeats`](Self::repeats), and the pending keys in groups.
+    fn check(&self) -> (Repeats, Vec<u64>) {
         let (keys, starts) = self.pending_groups();
         let mut repeats = Repeats::new(keys.len());
         let largest = starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
@@ -215,7 +220,7 @@ impl IdSet {
                 }
             }
         }
-        repeats
+        (repeats, keys)
     }
 
     /// Settles the pending ids: files the first delivery of each new id
@@ -230,20 +235,33 @@ impl IdSet {
         if u32::try_from(self.settled.arena().len() + self.pending.len()).is_err() {
             return ErrorKind::TooManyIds.err();
         }
-        let (order, _) = self.pending_groups();
-        self.settled.reserve(order.len(), self.pending.len());
-        let mut numbers = vec![None; order.len()];
-        for &key in &order {
-            let j = key as u32 as usize;
-            let start = if j == 0 {
-                0
+        let (repeats, keys) = self.check();
+        // First deliveries are numbered, and their bytes appended, in
+        // delivery order: a settled set does not depend on when it was
+        // settled, and records that came in order keep their ids in order.
+        let known = self.settled.len() as u32;
+        self.settled.reserve(repeats.firsts(), self.pending.len());
+        let mut numbers = Vec::with_capacity(keys.len());
+        for j in 0..keys.len() {
+            if repeats.get(j) {
+                numbers.push(None);
             } else {
-                self.pending_ends[j - 1] as usize
-            };
-            let text = &self.pending[start..self.pending_ends[j] as usize];
-            let (number, new) = self.settled.intern_hashed(text, key)?;
-            if new {
-                numbers[j] = Some(number);
+                numbers.push(Some(self.settled.len() as u32));
+                let start = j
+                    .checked_sub(1)
+                    .map_or(0, |i| self.pending_ends[i] as usize);
+                let text = &self.pending[start..self.pending_ends[j] as usize];
+                self.settled.push_unfiled(text);
+            }
+        }
+        // Then filed in group order, so that the table is written nearly
+        // in order; a first delivery's number is `known` plus the first
+        // deliveries before it.
+        let ranks = repeats.ranks();
+        for &key in &keys {
+            let j = key as u32 as usize;
+            if !repeats.get(j) {
+                self.settled.file(key, known + ranks.firsts_before(j));
             }
         }
         self.pending.clear();
@@ -297,6 +315,39 @@ impl Repeats {
                 .map(|w| w.count_ones() as usize)
                 .sum::<usize>()
     }
+
+    /// The counts of first deliveries before each word.
+    fn ranks(&self) -> Ranks<'_> {
+        let mut before = 0;
+        let starts = self
+            .words
+            .iter()
+            .map(|w| {
+                let start = before;
+                before += 64 - w.count_ones();
+                start
+            })
+            .collect();
+        Ranks {
+            repeats: self,
+            starts,
+        }
+    }
+}
+
+/// How many first deliveries come before a pending id, in O(1).
+struct Ranks<'a> {
+    repeats: &'a Repeats,
+    /// First deliveries before each word of `repeats`.
+    starts: Vec<u32>,
+}
+
+impl Ranks<'_> {
+    fn firsts_before(&self, j: usize) -> u32 {
+        let below = (1u64 << (j % 64)) - 1;
+        let repeated = (self.repeats.words[j / 64] & below).count_ones();
+        self.starts[j / 64] + (j % 64) as u32 - repeated
+    }
 }
 
 #[cfg(test)]
@@ -341,7 +392,11 @@ mod tests {
             let mut seen: HashMap<String, u32> = HashMap::new();
             let settle = |set: &mut IdSet, pending: &mut Vec<String>, seen: &mut HashMap<String, u32>| -> Result<(), TestCaseError> {
                 let repeats = set.repeats();
+                let known = set.len() as u32;
                 let numbers = set.settle().unwrap();
+                // Numbered in delivery order.
+                let firsts: Vec<u32> = numbers.iter().flatten().copied().collect();
+                prop_assert_eq!(firsts, (known..set.len() as u32).collect::<Vec<_>>());
                 prop_assert_eq!(numbers.len(), pending.len());
                 let firsts = numbers.iter().filter(|n| n.is_some()).count();
                 prop_assert_eq!(repeats.firsts(), firsts);

@@ -329,6 +329,21 @@ impl Interner {
         self.find(text, hash).ok()
     }
 
+    /// Appends `text` to the arena, numbered [`len`](Self::len), without
+    /// filing it: [`file`](Self::file) does, once the table has room (see
+    /// [`reserve`](Self::reserve)). The caller knows it is not here, and
+    /// that the arena stays within 4 GiB.
+    pub(super) fn push_unfiled(&mut self, text: &[u8]) {
+        self.bytes.extend_from_slice(text);
+        self.ends.push(self.bytes.len() as u32);
+    }
+
+    /// Files string `number` under `hash` (only its top 32 bits are read)
+    /// in the first free slot from its home. The table has room.
+    pub(super) fn file(&mut self, hash: u64, number: u32) {
+        self.place(hash & !0xFFFF_FFFF | u64::from(number + 1));
+    }
+
     /// Doubles the table (or makes the first).
     #[cold]
     fn grow(&mut self) {
