@@ -509,8 +509,9 @@ impl Aggregator {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::TooManyIds`] past 2^32 − 1 settled ids (not reached:
-    /// ids are counted as they arrive); nothing is changed then.
+    /// [`ErrorKind::TooManyIds`] past 2^32 − 1 settled ids or 4 GiB of
+    /// their bytes (not reached: ids are counted as they arrive); the ids
+    /// of each kind are settled whole or not at all.
     pub fn settle(&mut self) -> Result<(), Error> {
         let s = &mut self.state;
         let known = s.response_ids.len() as u32;
@@ -525,6 +526,7 @@ impl Aggregator {
             }
         }
         self.pending.responses = s.responses.len();
+        self.pending.response_at = Vec::new();
         let known = s.event_ids.len() as u32;
         let numbers = s.event_ids.settle()?;
         let pending: Vec<StoredEvent> = (self.pending.events..s.events.len())

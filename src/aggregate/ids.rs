@@ -264,8 +264,10 @@ impl IdSet {
                 self.settled.file(key, known + ranks.firsts_before(j));
             }
         }
-        self.pending.clear();
-        self.pending_ends.clear();
+        // Their room is given back: a settled state is often kept or saved
+        // as it is, and a stream's next pending ids soon make new room.
+        self.pending = Vec::new();
+        self.pending_ends = Vec::new();
         Ok(numbers)
     }
 
