@@ -324,6 +324,38 @@ pub(crate) struct Derived<S> {
 pub(crate) fn derive<S: Copy + Eq>(
     steps: impl IntoIterator<Item = Step<S>>,
 ) -> Result<Option<Derived<S>>, InvalidTicket> {
+    derive_with(steps, &mut Scratch::default())
+}
+
+/// The vectors [`derive_with`] fills, kept from one ticket to the next so
+/// that deriving many tickets allocates nothing per ticket.
+pub(crate) struct Scratch<S> {
+    waits: Vec<(Instant, Instant)>,
+    segments: Vec<(S, Instant)>,
+}
+
+impl<S> Default for Scratch<S> {
+    fn default() -> Self {
+        Scratch {
+            waits: Vec::new(),
+            segments: Vec::new(),
+        }
+    }
+}
+
+impl<S> Scratch<S> {
+    /// Takes back the vector of a ticket done with.
+    pub(crate) fn recycle(&mut self, derived: Derived<S>) {
+        self.waits = derived.waits;
+        self.waits.clear();
+    }
+}
+
+/// [`derive`], with the vectors of `scratch`.
+pub(crate) fn derive_with<S: Copy + Eq>(
+    steps: impl IntoIterator<Item = Step<S>>,
+    scratch: &mut Scratch<S>,
+) -> Result<Option<Derived<S>>, InvalidTicket> {
     let mut steps = steps.into_iter();
     let Some(first) = steps.next() else {
         return Ok(None);
@@ -340,7 +372,7 @@ pub(crate) fn derive<S: Copy + Eq>(
         created: first.at,
         first_agent_reply: None,
         agent_replies: 0,
-        waits: Vec::new(),
+        waits: std::mem::take(&mut scratch.waits),
         open_wait: Some(first.at),
         first_wait_cancelled: false,
         first_solved: None,
@@ -358,7 +390,8 @@ pub(crate) fn derive<S: Copy + Eq>(
     let mut first_reply_agent = None;
     let mut assigned_agent = None;
     // Each agent's open handling segment: few agents work one ticket at once.
-    let mut segments: Vec<(S, Instant)> = Vec::new();
+    let segments = &mut scratch.segments;
+    segments.clear();
     let mut created = 1usize;
     for step in steps {
         if step.topic.is_some() {

@@ -19,7 +19,7 @@ use crate::report::{
 use crate::survey::{SurveyMetric, SurveyResponse};
 use crate::ticket::{EventKind, EventTag, TicketEvent};
 use crate::time::Instant;
-use crate::timeline::{derive, Derived, InvalidTicket};
+use crate::timeline::{derive_with, Derived, InvalidTicket, Scratch};
 
 /// Rejections kept per kind of record.
 const REJECTIONS_KEPT: usize = 100;
@@ -636,15 +636,15 @@ impl Aggregator {
                 Ok(Some(t)) => {
                     valid += 1;
                     let options = &self.state.options;
-                    let key = ticket_key(&mut bucketer, options, &t);
+                    let key = ticket_key(&mut bucketer, options, t);
                     let hour = bucketer.local_hour(t.created);
                     let kpis = groups.get(key, TicketKpis::default);
-                    kpis.add_derived(&t, options.business_hours());
+                    kpis.add_derived(t, options.business_hours());
                     kpis.count_arrival(hour);
                     // Folded tickets are measured at the watermark: final by design.
                     if let Some(policy) = options.sla_policy() {
                         let channel = t.channel.map(|sym| self.state.names.text(sym - 1));
-                        kpis.measure_sla(policy, options.business_hours(), &t, channel, watermark);
+                        kpis.measure_sla(policy, options.business_hours(), t, channel, watermark);
                     }
                 }
             }
@@ -855,7 +855,7 @@ impl Aggregator {
                     Ok(None) => {}
                     Ok(Some(t)) => {
                         tickets.valid += 1;
-                        let key = ticket_key(&mut bucketer, options, &t);
+                        let key = ticket_key(&mut bucketer, options, t);
                         let day = bucketer.local_day(t.created);
                         let last = &mut recorded[day.rem_euclid(64) as usize];
                         if *last != (key.bucket, day) {
@@ -864,11 +864,11 @@ impl Aggregator {
                         }
                         let hour = bucketer.local_hour(t.created);
                         let kpis = &mut groups.get(key, fresh).1;
-                        kpis.add_derived(&t, options.business_hours());
+                        kpis.add_derived(t, options.business_hours());
                         kpis.count_arrival(hour);
                         if let Some(policy) = options.sla_policy() {
                             let channel = t.channel.map(|sym| state.names.text(sym - 1));
-                            kpis.measure_sla(policy, options.business_hours(), &t, channel, as_of);
+                            kpis.measure_sla(policy, options.business_hours(), t, channel, as_of);
                         }
                     }
                 },
@@ -943,7 +943,7 @@ impl Aggregator {
         as_of: Option<Instant>,
         select: &dyn Fn(u32) -> bool,
         pending: Option<&PendingView>,
-        mut f: impl FnMut(u32, Result<Option<Derived<u32>>, InvalidTicket>),
+        mut f: impl FnMut(u32, Result<Option<&Derived<u32>>, InvalidTicket>),
     ) {
         let state = &self.state;
         let (settled, known) = (self.pending.events, state.event_ids.len() as u32);
@@ -974,6 +974,7 @@ impl Aggregator {
         // in cache while it is sorted and derived.
         let ids = &state.event_ids;
         let mut run: Vec<(i128, StoredEvent)> = Vec::new();
+        let mut scratch = Scratch::default();
         for ticket in 0..state.tickets.len() {
             let indices = &order[starts[ticket] as usize..starts[ticket + 1] as usize];
             if indices.is_empty() || !select(ticket as u32) {
@@ -997,7 +998,14 @@ impl Aggregator {
                 .map(|(_, e)| e)
                 .take_while(|e| as_of.is_none_or(|as_of| e.at() <= as_of))
                 .map(StoredEvent::step);
-            f(ticket as u32, derive(steps));
+            let derived = derive_with(steps, &mut scratch);
+            f(
+                ticket as u32,
+                derived.as_ref().map(Option::as_ref).map_err(|e| *e),
+            );
+            if let Ok(Some(derived)) = derived {
+                scratch.recycle(derived);
+            }
         }
     }
 
