@@ -123,11 +123,28 @@ impl<V> GroupMap<V> {
     /// The accumulator of `key`, made by `fresh` when new.
     #[inline]
     pub(super) fn get(&mut self, key: GroupKey, fresh: impl FnOnce() -> V) -> &mut V {
+        let number = self.number(key, fresh);
+        &mut self.values[number as usize]
+    }
+
+    /// The number of `key`'s accumulator, made by `fresh` when new.
+    #[inline]
+    pub(super) fn number(&mut self, key: GroupKey, fresh: impl FnOnce() -> V) -> u32 {
         let (number, new) = self.index.number(&mut self.keys, key);
         if new {
             self.values.push(fresh());
         }
+        number
+    }
+
+    /// Accumulator number `number`.
+    pub(super) fn value_mut(&mut self, number: u32) -> &mut V {
         &mut self.values[number as usize]
+    }
+
+    /// How many groups.
+    pub(super) fn len(&self) -> usize {
+        self.values.len()
     }
 
     /// The keys and their accumulators, in the order the keys first came.

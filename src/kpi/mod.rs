@@ -22,4 +22,5 @@ pub use nps::{Nps, NpsSummary};
 pub use options::{NpsInterval, SummaryOptions};
 pub use rated::{Ces, Csat, ScaleSummary};
 pub use survey_kpis::{SurveyKpis, SurveySummary};
+pub(crate) use tickets::TicketFacts;
 pub use tickets::{BusinessSummary, DistributionSummary, TicketKpis, TicketSummary};

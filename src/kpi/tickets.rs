@@ -1,11 +1,44 @@
 //! The ticket KPIs of one group.
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 
 use super::distribution::Distribution;
 use crate::calendar::Calendar;
 use crate::error::{Error, ErrorKind};
 use crate::timeline::{Derived, TicketMetrics};
+
+/// What a valid ticket adds to its group, its reply waits and business
+/// time and SLA aside: small and self-contained, so that many tickets can
+/// be gathered and then added group by group.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TicketFacts {
+    first_response: Option<Duration>,
+    first_resolution: Option<Duration>,
+    full_resolution: Option<Duration>,
+    handle: Option<Duration>,
+    resolved: bool,
+    reopened: bool,
+    one_touch: bool,
+}
+
+impl TicketFacts {
+    pub(crate) fn of<S>(t: &Derived<S>) -> Self {
+        TicketFacts {
+            first_response: t.first_agent_reply.map(|at| at.since(t.created)),
+            first_resolution: t.first_solved.map(|at| at.since(t.created)),
+            full_resolution: t
+                .last_solved
+                .filter(|_| t.resolved)
+                .map(|at| at.since(t.created)),
+            handle: t.handle,
+            resolved: t.resolved,
+            reopened: t.reopens > 0,
+            one_touch: t.resolved && t.agent_replies == 1 && t.reopens == 0,
+        }
+    }
+}
 
 /// Counts and duration distributions of a group's valid tickets (CONTRACT
 /// section 3, `tickets`). Bounded memory whatever the number of tickets;
@@ -118,27 +151,37 @@ impl TicketKpis {
                 self.full_resolution_business.add(business(t.created, at));
             }
         }
+        let waits = t.waits.iter().map(|&(opened, closed)| closed.since(opened));
+        self.add_plain(&TicketFacts::of(t), waits);
+    }
+
+    /// Counts a ticket of `facts` whose reply waits are `waits`.
+    pub(crate) fn add_facts(&mut self, facts: &TicketFacts, waits: &[Duration]) {
+        self.add_plain(facts, waits.iter().copied());
+    }
+
+    fn add_plain(&mut self, f: &TicketFacts, waits: impl Iterator<Item = Duration>) {
         self.created += 1;
-        self.answered += u64::from(t.first_agent_reply.is_some());
-        self.resolved += u64::from(t.resolved);
-        self.reopened += u64::from(t.reopens > 0);
-        self.resolved_reopened += u64::from(t.resolved && t.reopens > 0);
-        self.one_touch += u64::from(t.resolved && t.agent_replies == 1 && t.reopens == 0);
-        self.handled += u64::from(t.handle.is_some());
-        if let Some(at) = t.first_agent_reply {
-            self.first_response.add(at.since(t.created));
+        self.answered += u64::from(f.first_response.is_some());
+        self.resolved += u64::from(f.resolved);
+        self.reopened += u64::from(f.reopened);
+        self.resolved_reopened += u64::from(f.resolved && f.reopened);
+        self.one_touch += u64::from(f.one_touch);
+        self.handled += u64::from(f.handle.is_some());
+        if let Some(d) = f.first_response {
+            self.first_response.add(d);
         }
-        for &(opened, closed) in &t.waits {
-            self.reply.add(closed.since(opened));
+        for d in waits {
+            self.reply.add(d);
         }
-        if let Some(at) = t.first_solved {
-            self.first_resolution.add(at.since(t.created));
+        if let Some(d) = f.first_resolution {
+            self.first_resolution.add(d);
         }
-        if let Some(at) = t.last_solved.filter(|_| t.resolved) {
-            self.full_resolution.add(at.since(t.created));
+        if let Some(d) = f.full_resolution {
+            self.full_resolution.add(d);
         }
-        if let Some(handle) = t.handle {
-            self.handle.add(handle);
+        if let Some(d) = f.handle {
+            self.handle.add(d);
         }
     }
 
