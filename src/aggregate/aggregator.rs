@@ -244,6 +244,10 @@ struct Staged {
     waits: Vec<Duration>,
     /// How many reply waits each ticket has.
     wait_counts: Vec<u32>,
+    /// The tickets (hour, facts, waits) and their waits moved into group
+    /// order, so that adding them reads memory in order.
+    sorted: Vec<(u8, TicketFacts, u32)>,
+    sorted_waits: Vec<Duration>,
 }
 
 impl Staged {
@@ -266,29 +270,45 @@ impl Staged {
     /// Adds the gathered tickets, group by group (in ticket order within
     /// a group), and forgets them.
     fn add_to(&mut self, groups: &mut GroupMap<(SurveyKpis, TicketKpis)>) {
-        let mut starts = vec![0u32; groups.len() + 1];
-        for &(group, _, _) in &self.tickets {
-            starts[group as usize + 1] += 1;
+        // Where each group's tickets and waits go: a counting sort.
+        let mut starts = vec![(0u32, 0u32); groups.len() + 1];
+        for (&(group, _, _), &waits) in self.tickets.iter().zip(&self.wait_counts) {
+            let next = &mut starts[group as usize + 1];
+            *next = (next.0 + 1, next.1 + waits);
         }
         for g in 1..starts.len() {
-            starts[g] += starts[g - 1];
+            let before = starts[g - 1];
+            let here = &mut starts[g];
+            *here = (here.0 + before.0, here.1 + before.1);
         }
-        // Each ticket's place in group order, and where its waits start.
-        let mut order = vec![(0u32, 0u32); self.tickets.len()];
-        let mut wait_start = 0u32;
-        for (i, &(group, _, _)) in self.tickets.iter().enumerate() {
-            let slot = &mut starts[group as usize];
-            order[*slot as usize] = (i as u32, wait_start);
+        let ends: Vec<(u32, u32)> = starts[1..].to_vec();
+        self.sorted
+            .resize(self.tickets.len(), (0, TicketFacts::default(), 0));
+        self.sorted_waits.resize(self.waits.len(), Duration::ZERO);
+        let mut read = 0;
+        for (&(group, hour, facts), &count) in self.tickets.iter().zip(&self.wait_counts) {
+            let (slot, wait_slot) = &mut starts[group as usize];
+            self.sorted[*slot as usize] = (hour, facts, count);
+            let count = count as usize;
+            self.sorted_waits[*wait_slot as usize..][..count]
+                .copy_from_slice(&self.waits[read..read + count]);
+            read += count;
             *slot += 1;
-            wait_start += self.wait_counts[i];
+            *wait_slot += count as u32;
         }
-        for &(i, wait_start) in &order {
-            let (group, hour, facts) = &self.tickets[i as usize];
-            let count = self.wait_counts[i as usize] as usize;
-            let waits = &self.waits[wait_start as usize..][..count];
-            let kpis = &mut groups.value_mut(*group).1;
-            kpis.add_facts(facts, waits);
-            kpis.count_arrival(usize::from(*hour));
+        let (mut ticket, mut wait) = (0, 0);
+        for (group, &(end, _)) in ends.iter().enumerate() {
+            if ticket == end as usize {
+                continue;
+            }
+            let kpis = &mut groups.value_mut(group as u32).1;
+            for &(hour, facts, count) in &self.sorted[ticket..end as usize] {
+                let count = count as usize;
+                kpis.add_facts(&facts, &self.sorted_waits[wait..wait + count]);
+                kpis.count_arrival(usize::from(hour));
+                wait += count;
+            }
+            ticket = end as usize;
         }
         self.tickets.clear();
         self.waits.clear();

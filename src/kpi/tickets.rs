@@ -12,7 +12,7 @@ use crate::timeline::{Derived, TicketMetrics};
 /// What a valid ticket adds to its group, its reply waits and business
 /// time and SLA aside: small and self-contained, so that many tickets can
 /// be gathered and then added group by group.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct TicketFacts {
     first_response: Option<Duration>,
     first_resolution: Option<Duration>,
