@@ -98,8 +98,9 @@ impl Accounting {
 /// pending id takes its bytes + 4 (each delivery, until settled), each
 /// settled id its bytes + 15 to 25, each response up to `as_of` 12 bytes
 /// (+ 16 while pending), each event 24 bytes (32 when grouping by team or
-/// topic), each distinct ticket id and dimension value once. A report
-/// over pending ids needs 8 bytes per pending id while it runs. Group
+/// topic), each distinct ticket id and dimension value once. While it
+/// runs, a report needs 8 bytes per pending id and about 15 MB to gather
+/// derived tickets by group (65 536 at a time). Group
 /// accumulators are bounded: counts per scale point and five duration
 /// distributions of at most 256 exact values or a sketch of a few
 /// thousand buckets (with up to 256 values waiting to be counted).
