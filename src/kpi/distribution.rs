@@ -216,9 +216,15 @@ impl Buckets {
             .checked_add(self.pending.len() as u64)
     }
 
-    /// The value at 1-based `rank`.
-    fn at_rank(&self, rank: u64) -> u128 {
+    /// The values at 1-based `ranks`, counting pending values once for all.
+    fn at_ranks<const N: usize>(&self, ranks: [u64; N]) -> [u128; N] {
         let this = self.flushed();
+        ranks.map(|rank| this.at_rank(rank))
+    }
+
+    /// The value at 1-based `rank`, pending values aside.
+    fn at_rank(&self, rank: u64) -> u128 {
+        let this = self;
         if rank <= this.zeros {
             return 0;
         }
@@ -385,19 +391,30 @@ impl Distribution {
     /// of the sorted values; exact up to 256 values, within 0.5% beyond.
     /// `None` when empty or when `q` is not in `0..=1`.
     pub fn quantile(&self, q: f64) -> Option<Duration> {
-        if self.count == 0 || !(0.0..=1.0).contains(&q) {
+        self.quantiles([q]).map(|[value]| value)
+    }
+
+    /// [`quantile`](Self::quantile) of several `qs` at once: the exact
+    /// values are copied and sorted once, a sketch's waiting values counted
+    /// once. `None` without values or when a `q` is outside `0..=1`.
+    pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> Option<[Duration; N]> {
+        if self.count == 0 || qs.iter().any(|q| !(0.0..=1.0).contains(q)) {
             return None;
         }
-        let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
-        let value = match &self.store {
+        let ranks = qs.map(|q| ((q * self.count as f64).ceil() as u64).clamp(1, self.count));
+        let values = match &self.store {
+            Store::Exact(values) if N == 1 => {
+                let mut copy = values.clone();
+                ranks.map(|rank| *copy.select_nth_unstable((rank - 1) as usize).1)
+            }
             Store::Exact(values) => {
                 let mut sorted = values.clone();
-                let (_, nth, _) = sorted.select_nth_unstable((rank - 1) as usize);
-                *nth
+                sorted.sort_unstable();
+                ranks.map(|rank| sorted[(rank - 1) as usize])
             }
-            Store::Sketch(buckets) => buckets.at_rank(rank),
+            Store::Sketch(buckets) => buckets.at_ranks(ranks),
         };
-        Some(duration(value))
+        Some(values.map(duration))
     }
 
     /// Whether the values are still kept exactly.
@@ -454,6 +471,21 @@ mod tests {
     }
 
     proptest! {
+        /// Several quantiles at once are each one's own, exact or sketched,
+        /// with values waiting to be counted or not.
+        #[test]
+        fn quantiles_at_once_match_one_by_one(
+            values in prop::collection::vec(0u64..10_000_000_000, 1..800),
+            qs in prop::array::uniform3(0.0f64..=1.0),
+        ) {
+            let d: Distribution = values.iter().map(|&v| Duration::from_nanos(v)).collect();
+            let at_once = d.quantiles(qs).unwrap();
+            for (q, value) in qs.iter().zip(at_once) {
+                prop_assert_eq!(Some(value), d.quantile(*q));
+            }
+            prop_assert_eq!(d.quantiles([0.5, 1.5]), None);
+        }
+
         /// The bucket is `⌈ln x / ln γ⌉` as the float library computes it,
         /// for any duration and at bucket bounds.
         #[test]

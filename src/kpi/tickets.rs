@@ -301,10 +301,11 @@ pub struct DistributionSummary {
 impl DistributionSummary {
     /// The summary of `d`; `None` when empty.
     pub fn of(d: &Distribution) -> Option<Self> {
+        let [p50, p90] = d.quantiles([0.5, 0.9])?;
         Some(DistributionSummary {
             mean: d.mean_secs()?,
-            p50: d.quantile(0.5)?.as_secs_f64(),
-            p90: d.quantile(0.9)?.as_secs_f64(),
+            p50: p50.as_secs_f64(),
+            p90: p90.as_secs_f64(),
         })
     }
 }
