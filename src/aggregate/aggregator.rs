@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
+use super::bits::BitSet;
 use super::bucket::{date_of, Bucketer};
 use super::events::{EventStore, StoredEvent, STATUSES};
 use super::groups::{GroupIndex, GroupKey, GroupMap, SurveyCounts};
@@ -204,8 +205,8 @@ pub(crate) struct State {
 /// Streaming mode's results of the tickets folded so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Folded {
-    /// One bit per ticket number: folded or not.
-    tickets: Vec<u64>,
+    /// The numbers of the folded tickets.
+    tickets: BitSet,
     groups: Vec<(GroupKey, TicketKpis)>,
     valid: u64,
     invalid: u64,
@@ -217,17 +218,11 @@ struct Folded {
 
 impl Folded {
     fn contains(&self, ticket: u32) -> bool {
-        self.tickets
-            .get(ticket as usize / 64)
-            .is_some_and(|w| w >> (ticket % 64) & 1 == 1)
+        self.tickets.contains(ticket as usize)
     }
 
     fn insert(&mut self, ticket: u32) {
-        let word = ticket as usize / 64;
-        if self.tickets.len() <= word {
-            self.tickets.resize(word + 1, 0);
-        }
-        self.tickets[word] |= 1 << (ticket % 64);
+        self.tickets.insert(ticket as usize);
     }
 
     fn any(&self) -> bool {

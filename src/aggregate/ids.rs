@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::bits::BitSet;
 use super::intern::Interner;
 use crate::error::{Error, ErrorKind};
 
@@ -286,43 +287,39 @@ impl IdSet {
 /// One bit per pending id: set for a repeat.
 #[derive(Debug, Clone)]
 pub(crate) struct Repeats {
-    words: Vec<u64>,
+    repeats: BitSet,
     len: usize,
 }
 
 impl Repeats {
     fn new(len: usize) -> Self {
         Repeats {
-            words: vec![0; len.div_ceil(64)],
+            repeats: BitSet::with_room(len),
             len,
         }
     }
 
     fn set(&mut self, j: usize) {
-        self.words[j / 64] |= 1 << (j % 64);
+        self.repeats.insert(j);
     }
 
     /// Whether pending id `j` is a repeat.
     #[inline]
     pub(crate) fn get(&self, j: usize) -> bool {
-        self.words[j / 64] >> (j % 64) & 1 == 1
+        self.repeats.contains(j)
     }
 
     /// How many pending ids are first deliveries.
     pub(crate) fn firsts(&self) -> usize {
-        self.len
-            - self
-                .words
-                .iter()
-                .map(|w| w.count_ones() as usize)
-                .sum::<usize>()
+        self.len - self.repeats.len()
     }
 
     /// The counts of first deliveries before each word.
     fn ranks(&self) -> Ranks<'_> {
         let mut before = 0;
         let starts = self
-            .words
+            .repeats
+            .words()
             .iter()
             .map(|w| {
                 let start = before;
@@ -331,7 +328,7 @@ impl Repeats {
             })
             .collect();
         Ranks {
-            repeats: self,
+            words: self.repeats.words(),
             starts,
         }
     }
@@ -339,15 +336,16 @@ impl Repeats {
 
 /// How many first deliveries come before a pending id, in O(1).
 struct Ranks<'a> {
-    repeats: &'a Repeats,
-    /// First deliveries before each word of `repeats`.
+    /// The repeats' words.
+    words: &'a [u64],
+    /// First deliveries before each word.
     starts: Vec<u32>,
 }
 
 impl Ranks<'_> {
     fn firsts_before(&self, j: usize) -> u32 {
         let below = (1u64 << (j % 64)) - 1;
-        let repeated = (self.repeats.words[j / 64] & below).count_ones();
+        let repeated = (self.words[j / 64] & below).count_ones();
         self.starts[j / 64] + (j % 64) as u32 - repeated
     }
 }

@@ -2,6 +2,7 @@
 //! its snapshots.
 
 mod aggregator;
+mod bits;
 mod bucket;
 mod events;
 mod groups;
