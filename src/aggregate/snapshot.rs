@@ -13,7 +13,9 @@ const VERSION: u16 = 3;
 impl Aggregator {
     /// The whole state as bytes: an 8-byte magic `CXMSTATE`, a 2-byte
     /// little-endian format version, then the state in postcard's compact
-    /// serde format (varint integers, length-prefixed strings).
+    /// serde format (varint integers, length-prefixed strings). A state is
+    /// saved settled: pending ids are settled in a copy first, which
+    /// [`settle`](Self::settle) beforehand spares.
     ///
     /// ```
     /// use cxmetrics::{AggregateOptions, Aggregator};
