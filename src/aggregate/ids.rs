@@ -4,7 +4,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::bits::BitSet;
-use super::intern::Interner;
+use super::intern::{nth, Interner};
 use crate::error::{Error, ErrorKind};
 
 /// The ids of one kind of record, each numbered.
@@ -132,12 +132,7 @@ impl IdSet {
     }
 
     fn pending_bytes(&self, j: usize) -> &[u8] {
-        let start = if j == 0 {
-            0
-        } else {
-            self.pending_ends[j - 1] as usize
-        };
-        &self.pending[start..self.pending_ends[j] as usize]
+        nth(&self.pending, &self.pending_ends, j)
     }
 
     /// Whether `id` numbers a settled id.
@@ -248,11 +243,8 @@ impl IdSet {
                 numbers.push(None);
             } else {
                 numbers.push(Some(self.settled.len() as u32));
-                let start = j
-                    .checked_sub(1)
-                    .map_or(0, |i| self.pending_ends[i] as usize);
-                let text = &self.pending[start..self.pending_ends[j] as usize];
-                self.settled.push_unfiled(text);
+                self.settled
+                    .push_unfiled(nth(&self.pending, &self.pending_ends, j));
             }
         }
         // Then filed in group order, so that the table is written nearly

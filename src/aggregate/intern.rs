@@ -18,8 +18,8 @@ use crate::error::{Error, ErrorKind};
 /// to twice the slots walks the old table in order and writes the new one
 /// nearly in order, without reading the arena. It grows at 3/4 load. A
 /// string of `k` bytes costs `k + 4` bytes plus 11 to 21 bytes of table,
-/// with no allocation of its own. It is also the exact set of accepted
-/// record ids: no fingerprint, so no collision to reason about, and the
+/// with no allocation of its own. It also holds the settled record ids
+/// of an `IdSet`: no fingerprint, so no collision to reason about, and the
 /// ids' byte order stays available for tie-breaking.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(try_from = "InternerRepr", into = "InternerRepr")]
@@ -34,6 +34,13 @@ pub(crate) struct Interner {
     /// What [`intern_cached`](Self::intern_cached) found lately: empty
     /// until it is first called.
     cache: Vec<Recent>,
+}
+
+/// String `i` of strings stored end to end in `arena`, ending at `ends`.
+#[inline]
+pub(super) fn nth<'a>(arena: &'a [u8], ends: &[u32], i: usize) -> &'a [u8] {
+    let start = i.checked_sub(1).map_or(0, |before| ends[before] as usize);
+    &arena[start..ends[i] as usize]
 }
 
 /// Slots of a table's first allocation.
@@ -276,7 +283,7 @@ impl Interner {
     /// already known. `text` is UTF-8: it comes from a `&str` or from an
     /// interner.
     #[inline]
-    pub(super) fn intern_hashed(&mut self, text: &[u8], hash: u64) -> Result<(u32, bool), Error> {
+    fn intern_hashed(&mut self, text: &[u8], hash: u64) -> Result<(u32, bool), Error> {
         if self.ends.len() >= self.slots.len() / 4 * 3 {
             self.grow();
         }
@@ -507,9 +514,7 @@ impl Interner {
 
     /// The bytes of string `index`.
     pub(crate) fn bytes(&self, index: u32) -> &[u8] {
-        let i = index as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.bytes[start..self.ends[i] as usize]
+        nth(&self.bytes, &self.ends, index as usize)
     }
 
     /// String `index`.
