@@ -22,6 +22,12 @@ use crate::error::{Error, ErrorKind};
 /// repeated id is the delivery of a record already accepted: the first
 /// delivery in input order is kept, the others are repeats.
 ///
+/// Ids that arrive in ascending order (counters, time-ordered UUIDs, in
+/// the order of [`follows`]) cannot repeat: while every pending id follows
+/// the one before it and the largest settled id, the check finds no
+/// repeat without hashing anything. One comparison with the previous id
+/// per delivery keeps count of it.
+///
 /// A pending id costs its bytes and 4; a settled one its bytes, 4 and 11
 /// to 21 bytes of table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,6 +36,28 @@ pub(crate) struct IdSet {
     pending: Vec<u8>,
     /// End offset of each pending id in `pending`.
     pending_ends: Vec<u32>,
+    /// The number of the largest settled id in the order of [`follows`].
+    top: Option<u32>,
+    /// Whether some pending id does not follow the one before it (or, for
+    /// the first, the largest settled id): then repeats are possible.
+    unordered: bool,
+}
+
+/// Whether id `a` comes after id `b` in shortlex order: a longer id comes
+/// after a shorter one, ids of the same length in byte order. Decimal
+/// counters without leading zeros ascend in it, as byte order does not
+/// (`"10" < "9"`).
+#[inline]
+fn follows(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return a.len() > b.len();
+    }
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x > y;
+        }
+    }
+    false
 }
 
 /// Saved states are settled first ([`IdSet::settle`]): only the settled
@@ -45,8 +73,17 @@ impl Serialize for IdSet {
 
 impl<'de> Deserialize<'de> for IdSet {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let settled = Interner::deserialize(deserializer)?;
+        let top = (0..settled.len() as u32).reduce(|top, n| {
+            if follows(settled.bytes(n), settled.bytes(top)) {
+                n
+            } else {
+                top
+            }
+        });
         Ok(IdSet {
-            settled: Interner::deserialize(deserializer)?,
+            settled,
+            top,
             ..IdSet::default()
         })
     }
@@ -71,7 +108,45 @@ impl IdSet {
             .ok_or_else(|| Error::from(ErrorKind::TooManyIds))?;
         self.pending.extend_from_slice(text.as_bytes());
         self.pending_ends.push(end);
+        if !self.unordered {
+            self.unordered = !self.last_follows();
+        }
         Ok(number)
+    }
+
+    /// Whether the last pending id follows the one before it, or (the
+    /// only one) the largest settled id.
+    #[inline]
+    fn last_follows(&self) -> bool {
+        let ends = &self.pending_ends[..];
+        let [.., start, end] = *ends else {
+            let first = self.pending_bytes(0);
+            return self
+                .top
+                .is_none_or(|top| follows(first, self.settled.bytes(top)));
+        };
+        let (start, end) = (start as usize, end as usize);
+        let before = ends.len().checked_sub(3).map_or(0, |i| ends[i] as usize);
+        let len = end - start;
+        if len != start - before {
+            return len > start - before;
+        }
+        // Ids of up to 16 bytes, the common case, are compared as one or
+        // two big-endian words read from the arena: the last 8 bytes of
+        // each id (the bytes before a short id shifted out), and for
+        // longer ones their first 8 bytes first.
+        let word =
+            |at: usize| u64::from_be_bytes(self.pending[at..at + 8].try_into().unwrap_or_default());
+        if len <= 8 && start >= 8 {
+            let shift = 8 * (8 - len) as u32;
+            let tail = |end: usize| word(end - 8).checked_shl(shift).unwrap_or(0);
+            return tail(end) > tail(start);
+        }
+        if (8..=16).contains(&len) {
+            let (head, previous) = (word(start), word(before));
+            return head > previous || head == previous && word(end - 8) > word(start - 8);
+        }
+        follows(&self.pending[start..end], &self.pending[before..start])
     }
 
     /// The number the next delivery gets.
@@ -99,6 +174,7 @@ impl IdSet {
         }
         self.pending.reserve(bytes);
         self.pending_ends.reserve(added);
+        self.unordered |= added > 0;
         for (arena, ends) in [
             (other.settled.arena(), other.settled.ends()),
             (&other.pending[..], &other.pending_ends[..]),
@@ -177,13 +253,20 @@ impl IdSet {
     /// Which pending ids repeat a settled id or an earlier pending one.
     /// Changes nothing.
     pub(crate) fn repeats(&self) -> Repeats {
-        self.check().0
+        if self.unordered {
+            self.check().0
+        } else {
+            Repeats::new(self.pending_ends.len())
+        }
     }
 
     /// [`repeats`](Self::repeats), and the pending keys in groups.
     fn check(&self) -> (Repeats, Vec<u64>) {
         let (keys, starts) = self.pending_groups();
         let mut repeats = Repeats::new(keys.len());
+        if !self.unordered {
+            return (repeats, keys);
+        }
         let largest = starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
         // A table of one group's first deliveries: `key + 1` per slot, 0
         // when empty; at most half full.
@@ -257,6 +340,13 @@ impl IdSet {
                 self.settled.file(key, known + ranks.firsts_before(j));
             }
         }
+        for number in numbers.iter().flatten().copied() {
+            let top = self.top.map(|top| self.settled.bytes(top));
+            if top.is_none_or(|top| follows(self.settled.bytes(number), top)) {
+                self.top = Some(number);
+            }
+        }
+        self.unordered = false;
         // Their room is given back: a settled state is often kept or saved
         // as it is, and a stream's next pending ids soon make new room.
         self.pending = Vec::new();
@@ -354,6 +444,12 @@ mod tests {
     #[derive(Debug, Clone)]
     enum Op {
         Push(String),
+        /// Pushes a decimal counter advanced by this step in one of the
+        /// shapes of [`counted`]: ids in order while the shape stays
+        /// (repeating the last one at step 0).
+        PushNext(u64, usize),
+        /// Pushes again the id pushed this many pushes ago (or the first).
+        PushAgain(usize),
         Settle,
         Extend(Vec<String>, bool),
         RoundTrip,
@@ -362,14 +458,29 @@ mod tests {
     fn op() -> impl Strategy<Value = Op> {
         let text = prop_oneof![
             4 => "[a-e]{0,3}",
+            2 => "[ab]{6,16}",
             1 => "[a-z\\u{e9}]{20,30}",
         ];
         prop_oneof![
             6 => text.clone().prop_map(Op::Push),
+            2 => (1..4usize).prop_map(Op::PushAgain),
+            4 => (prop_oneof![1 => Just(0u64), 8 => 1..20u64, 1 => 1..5000u64], 0..5usize).prop_map(|(step, shape)| Op::PushNext(step, shape)),
             1 => Just(Op::Settle),
             1 => (prop::collection::vec(text, 0..300), any::<bool>()).prop_map(|(t, s)| Op::Extend(t, s)),
             1 => Just(Op::RoundTrip),
         ]
+    }
+
+    /// Counter `n` as an id of one of five shapes: of up to 8 bytes, of 11
+    /// (two prefixes), 16 and 21.
+    fn counted(n: u64, shape: usize) -> String {
+        match shape {
+            0 => n.to_string(),
+            1 => format!("id-{n:08}"),
+            2 => format!("zz-{n:08}"),
+            3 => format!("{n:016}"),
+            _ => format!("x{n:020}"),
+        }
     }
 
     proptest! {
@@ -404,9 +515,23 @@ mod tests {
                 prop_assert_eq!(set.len(), seen.len());
                 Ok(())
             };
+            let mut counter = 0;
+            let mut pushed: Vec<String> = Vec::new();
             for op in ops {
+                // Every push, of a new text or of one pushed before.
+                let text = match op {
+                    Op::Push(ref text) => Some(text.clone()),
+                    Op::PushNext(step, shape) => {
+                        counter += step;
+                        Some(counted(counter, shape))
+                    }
+                    Op::PushAgain(back) => pushed.len().checked_sub(back).map(|i| pushed[i].clone()),
+                    _ => None,
+                };
                 match op {
-                    Op::Push(text) => {
+                    Op::Push(_) | Op::PushNext(..) | Op::PushAgain(_) => {
+                        let Some(text) = text else { continue };
+                        pushed.push(text.clone());
                         let number = set.push(&text).unwrap();
                         prop_assert_eq!(number as usize, seen.len() + pending.len());
                         prop_assert_eq!(set.bytes(number), text.as_bytes());
@@ -448,6 +573,28 @@ mod tests {
             settle(&mut set, &mut pending, &mut seen)?;
         }
 
+
+        /// Whether an id follows the one pushed before it is decided as
+        /// shortlex order does, wherever the two lie in the arena.
+        #[test]
+        fn ids_follow_in_shortlex_order(
+            before in "[ab]{0,12}",
+            (a, b) in (0..20usize).prop_flat_map(|n| {
+                let text = prop::collection::vec(prop::sample::select(b"ab0".to_vec()), n);
+                (text.clone(), text)
+            }),
+            longer in 0..3usize,
+        ) {
+            let (a, mut b) = (String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+            b.push_str(&"a".repeat(longer));
+            let mut set = IdSet::default();
+            if !before.is_empty() {
+                set.push(&before).unwrap();
+            }
+            set.push(&a).unwrap();
+            set.push(&b).unwrap();
+            prop_assert_eq!(set.last_follows(), (b.len(), &b) > (a.len(), &a));
+        }
     }
 
     /// Sets large enough to be checked in many groups, against settled
