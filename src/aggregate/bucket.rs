@@ -27,6 +27,10 @@ pub(crate) struct Bucketer {
     cache: Vec<(i64, i32)>,
     /// The last month bucket: `[start, end)` in days, labelled by `start`.
     month: (i32, i32),
+    /// The last label and the instants `[start, end)` in seconds (within
+    /// one UTC hour and one local day) that have it: records in time order
+    /// mostly fall in the span of the one before.
+    last: (i64, i64, i32),
 }
 
 impl Bucketer {
@@ -36,6 +40,7 @@ impl Bucketer {
             bucket,
             cache: vec![(i64::MIN, 0); CACHE_SLOTS],
             month: (0, 0),
+            last: (0, 0, 0),
         }
     }
 
@@ -53,18 +58,26 @@ impl Bucketer {
     /// The zone's offset from UTC at `secs`, in seconds.
     #[inline]
     pub(crate) fn offset(&mut self, secs: i64) -> i32 {
+        self.hour_offset(secs)
+            .unwrap_or_else(|| self.offset_at(secs))
+    }
+
+    /// The zone's offset through the UTC hour of `secs`; `None` when it
+    /// changes within the hour.
+    #[inline]
+    fn hour_offset(&mut self, secs: i64) -> Option<i32> {
         let hour = secs.div_euclid(3600);
         let slot = (hour as usize) % CACHE_SLOTS;
         let (cached_hour, offset) = self.cache[slot];
         if cached_hour == hour {
-            return offset;
+            return Some(offset);
         }
         let start = self.offset_at(hour * 3600);
         if start == self.offset_at(hour * 3600 + 3599) {
             self.cache[slot] = (hour, start);
-            start
+            Some(start)
         } else {
-            self.offset_at(secs)
+            None
         }
     }
 
@@ -87,16 +100,41 @@ impl Bucketer {
     /// 1970-01-01 (0 without buckets).
     #[inline]
     pub(crate) fn label(&mut self, at: Instant) -> i32 {
+        let secs = at.secs();
+        let (start, end, label) = self.last;
+        if start <= secs && secs < end {
+            return label;
+        }
+        self.label_anew(secs)
+    }
+
+    /// [`label`](Self::label) of an instant outside the last span.
+    fn label_anew(&mut self, secs: i64) -> i32 {
+        let uniform = self.hour_offset(secs);
+        let offset = i64::from(uniform.unwrap_or_else(|| self.offset_at(secs)));
+        let day = (secs + offset).div_euclid(86_400);
+        let label = self.label_of(day as i32);
+        // The hour of a change of offset is looked up per instant.
+        if uniform.is_some() {
+            let hour = secs.div_euclid(3600) * 3600;
+            let midnight = day * 86_400 - offset;
+            self.last = (
+                hour.max(midnight),
+                (hour + 3600).min(midnight + 86_400),
+                label,
+            );
+        }
+        label
+    }
+
+    /// The label of the bucket of local day `day`.
+    fn label_of(&mut self, day: i32) -> i32 {
         match self.bucket {
             Bucket::None => 0,
-            Bucket::Day => self.local_day(at),
+            Bucket::Day => day,
             // 1970-01-01 was a Thursday: Monday is 3 days before.
-            Bucket::Week => {
-                let day = self.local_day(at);
-                day - (day + 3).rem_euclid(7)
-            }
+            Bucket::Week => day - (day + 3).rem_euclid(7),
             Bucket::Month => {
-                let day = self.local_day(at);
                 if !(self.month.0 <= day && day < self.month.1) {
                     self.month = month_of(day);
                 }
@@ -218,20 +256,38 @@ mod tests {
         #[test]
         fn cache_agrees_with_chrono_tz(secs in prop::collection::vec(-3_000_000_000i64..4_000_000_000, 1..200), zone in 0..5usize) {
             let tz = [chrono_tz::Europe::Berlin, chrono_tz::America::New_York, chrono_tz::Asia::Kolkata, chrono_tz::Australia::Lord_Howe, chrono_tz::America::Sao_Paulo][zone];
-            for bucket in [Bucket::Day, Bucket::Week, Bucket::Month] {
-                let mut bucketer = Bucketer::new(tz, bucket);
-                for &s in &secs {
-                    let utc = chrono::DateTime::from_timestamp(s, 0).unwrap();
-                    let local = utc.with_timezone(&tz).date_naive();
-                    let expected = match bucket {
-                        Bucket::Day => local,
-                        Bucket::Week => local - chrono::Days::new(local.weekday().num_days_from_monday().into()),
-                        _ => local.with_day(1).unwrap(),
-                    };
-                    let at = Instant::of(&utc);
-                    prop_assert_eq!(date_of(bucketer.label(at)), expected);
-                }
+            agrees_with_chrono_tz(tz, &secs)?;
+        }
+
+        /// And so do the labels of instants close together, as records in
+        /// time order are (most fall in the span of the one before), across
+        /// midnights and changes of offset, in zones whose offsets are not
+        /// whole hours.
+        #[test]
+        fn spans_agree_with_chrono_tz(start in 1_700_000_000i64..1_900_000_000, steps in prop::collection::vec(-600i64..3000, 1..300), zone in 0..5usize) {
+            let tz = [chrono_tz::Europe::Berlin, chrono_tz::Asia::Kathmandu, chrono_tz::Australia::Lord_Howe, chrono_tz::America::St_Johns, chrono_tz::Pacific::Chatham][zone];
+            let secs: Vec<i64> = steps.iter().scan(start, |at, step| { *at += step; Some(*at) }).collect();
+            agrees_with_chrono_tz(tz, &secs)?;
+        }
+    }
+
+    fn agrees_with_chrono_tz(tz: chrono_tz::Tz, secs: &[i64]) -> Result<(), TestCaseError> {
+        for bucket in [Bucket::Day, Bucket::Week, Bucket::Month] {
+            let mut bucketer = Bucketer::new(tz, bucket);
+            for &s in secs {
+                let utc = chrono::DateTime::from_timestamp(s, 0).unwrap();
+                let local = utc.with_timezone(&tz).date_naive();
+                let expected = match bucket {
+                    Bucket::Day => local,
+                    Bucket::Week => {
+                        local - chrono::Days::new(local.weekday().num_days_from_monday().into())
+                    }
+                    _ => local.with_day(1).unwrap(),
+                };
+                let at = Instant::of(&utc);
+                prop_assert_eq!(date_of(bucketer.label(at)), expected, "{} in {}", utc, tz);
             }
         }
+        Ok(())
     }
 }

@@ -47,7 +47,7 @@ pub(super) fn nth<'a>(arena: &'a [u8], ends: &[u32], i: usize) -> &'a [u8] {
 const MIN_SLOTS: usize = 16;
 
 /// Slots of the cache of [`Interner::intern_cached`].
-const CACHE_SLOTS: usize = 64;
+const CACHE_SLOTS: usize = 512;
 
 /// A string found lately: its length, first and last eight bytes (zero
 /// filled when shorter) and number.
