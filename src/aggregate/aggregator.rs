@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::bits::BitSet;
 use super::bucket::{date_of, Bucketer};
 use super::events::{EventStore, StoredEvent, STATUSES};
-use super::groups::{GroupIndex, GroupKey, GroupMap, SurveyCounts};
+use super::groups::{GroupIndex, GroupKey, GroupMap, RecentGroups, SurveyCounts};
 use super::ids::{IdSet, Repeats};
 use super::intern::Interner;
 use super::options::{AggregateOptions, Bucket, Dimension};
@@ -130,6 +130,8 @@ pub struct Aggregator {
     bucketer: Bucketer,
     /// Numbers the keys of `state.survey_groups`.
     survey_index: GroupIndex,
+    /// The survey groups looked up last.
+    recent_groups: RecentGroups,
     /// The stored responses' counts by group.
     survey_counts: SurveyCounts,
     /// Which of an event's channel, team and topic are kept.
@@ -147,12 +149,42 @@ struct Pending {
     responses: usize,
     /// Index of the first pending event.
     events: usize,
-    /// The instant of each pending response (`None` for responses merged
-    /// from a settled state: its latest instant is taken whole).
-    response_at: Vec<Option<(i64, u32)>>,
+    /// The instant of each pending response ([`Stamp::NONE`] for responses
+    /// merged from a settled state: its latest instant is taken whole).
+    response_at: Vec<Stamp>,
     /// The latest instant of all pending records, repeats included: the
     /// latest accepted one when no pending id is a repeat.
-    latest: Option<(i64, u32)>,
+    latest: Stamp,
+}
+
+/// An instant as nanoseconds since 1970-01-01, or none: ordered as
+/// instants are, none first, and copied without padding bytes (one is
+/// stored per pending response, on the hot path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Stamp(i128);
+
+impl Stamp {
+    /// No instant; below every instant.
+    const NONE: Stamp = Stamp(i128::MIN);
+
+    #[inline]
+    fn of((secs, nanos): (i64, u32)) -> Stamp {
+        Stamp(i128::from(secs) * 1_000_000_000 + i128::from(nanos))
+    }
+
+    /// The instant as `(seconds, nanoseconds)`, if any.
+    fn get(self) -> Option<(i64, u32)> {
+        (self != Stamp::NONE).then(|| {
+            let secs = self.0.div_euclid(1_000_000_000) as i64;
+            (secs, self.0.rem_euclid(1_000_000_000) as u32)
+        })
+    }
+}
+
+impl Default for Stamp {
+    fn default() -> Self {
+        Stamp::NONE
+    }
 }
 
 /// What the pending records come to, found without changing anything.
@@ -358,6 +390,7 @@ impl Aggregator {
             },
             bucketer,
             survey_index: GroupIndex::default(),
+            recent_groups: RecentGroups::default(),
             survey_counts,
             kept,
         }
@@ -400,10 +433,10 @@ impl Aggregator {
         value.map_or(Ok(0), |v| Ok(names.intern_cached(v)?.0 + 1))
     }
 
+    #[inline]
     fn group(&mut self, key: GroupKey) -> u32 {
-        self.survey_index
-            .number(&mut self.state.survey_groups, key)
-            .0
+        self.recent_groups
+            .number(&mut self.survey_index, &mut self.state.survey_groups, key)
     }
 
     /// Adds a survey response. O(1): its id is checked against the
@@ -448,20 +481,25 @@ impl Aggregator {
             self.note_instant(at);
             return Ok(());
         }
-        let mut key = GroupKey {
-            bucket: self.bucketer.label(at),
-            dims: [0; 4],
-        };
         let dims = response.dimensions();
-        for (slot, dimension) in key.dims.iter_mut().zip(self.state.options.dimensions()) {
-            let value = match dimension {
-                Dimension::Agent => dims.agent(),
-                Dimension::Channel => dims.channel(),
-                Dimension::Team => dims.team(),
-                Dimension::Topic => dims.topic(),
+        let (grouped, names) = (self.state.options.dimensions(), &mut self.state.names);
+        let mut symbol = |i: usize| {
+            let value = match grouped.get(i) {
+                None => return Ok(0),
+                Some(Dimension::Agent) => dims.agent(),
+                Some(Dimension::Channel) => dims.channel(),
+                Some(Dimension::Team) => dims.team(),
+                Some(Dimension::Topic) => dims.topic(),
             };
-            *slot = Self::symbol(&mut self.state.names, value)?;
-        }
+            Self::symbol(names, value)
+        };
+        // Built as one value, not slot by slot: the key is read back whole
+        // at once, which stores of its parts could not serve.
+        let dims = [symbol(0)?, symbol(1)?, symbol(2)?, symbol(3)?];
+        let key = GroupKey {
+            bucket: self.bucketer.label(at),
+            dims,
+        };
         let group = self.group(key);
         self.state.responses.push(StoredResponse {
             id,
@@ -469,7 +507,7 @@ impl Aggregator {
             metric: score.metric() as u8,
             value: score.value(),
         });
-        let at = Some((at.secs(), at.nanos()));
+        let at = Stamp::of((at.secs(), at.nanos()));
         self.pending.response_at.push(at);
         self.pending.latest = self.pending.latest.max(at);
         Ok(())
@@ -575,7 +613,7 @@ impl Aggregator {
             | EventKind::InternalNote => {}
         }
         self.state.events.push(stored);
-        self.pending.latest = self.pending.latest.max(Some((at.secs(), at.nanos())));
+        self.pending.latest = self.pending.latest.max(Stamp::of((at.secs(), at.nanos())));
         let kept = self.state.folded.kept_after_last_fold;
         if self.state.options.idle().is_some() && self.state.events.len() >= 2 * kept + 4096 {
             self.fold_idle()?;
@@ -600,14 +638,16 @@ impl Aggregator {
         let known = s.response_ids.len() as u32;
         let numbers = s.response_ids.settle()?;
         let pending = s.responses.split_off(self.pending.responses);
+        let mut latest = Stamp::NONE;
         for (response, at) in pending.into_iter().zip(self.pending.response_at.drain(..)) {
             if let Some(id) = numbers[(response.id - known) as usize] {
                 self.survey_counts
                     .add(response.group, response.metric, response.value);
                 s.responses.push(StoredResponse { id, ..response });
-                s.latest = s.latest.max(at);
+                latest = latest.max(at);
             }
         }
+        s.latest = s.latest.max(latest.get());
         self.pending.responses = s.responses.len();
         self.pending.response_at = Vec::new();
         let known = s.event_ids.len() as u32;
@@ -627,7 +667,7 @@ impl Aggregator {
             }
         }
         self.pending.events = s.events.len();
-        self.pending.latest = None;
+        self.pending.latest = Stamp::NONE;
         Ok(())
     }
 
@@ -643,20 +683,19 @@ impl Aggregator {
             return PendingView {
                 response_repeats,
                 event_repeats,
-                latest: s.latest.max(self.pending.latest),
+                latest: s.latest.max(self.pending.latest.get()),
                 late: 0,
             };
         }
-        let mut latest = s.latest;
         let known = s.response_ids.len() as u32;
-        for (response, at) in s.responses[self.pending.responses..]
+        let responses_latest = s.responses[self.pending.responses..]
             .iter()
             .zip(&self.pending.response_at)
-        {
-            if !response_repeats.get((response.id - known) as usize) {
-                latest = latest.max(*at);
-            }
-        }
+            .filter(|(response, _)| !response_repeats.get((response.id - known) as usize))
+            .map(|(_, &at)| at)
+            .max()
+            .unwrap_or(Stamp::NONE);
+        let mut latest = s.latest.max(responses_latest.get());
         let known = s.event_ids.len() as u32;
         let mut late = 0;
         for i in self.pending.events..s.events.len() {
@@ -806,7 +845,7 @@ impl Aggregator {
                 ..*r
             }));
         let pending_at = &mut self.pending.response_at;
-        pending_at.extend(std::iter::repeat_n(None, settled_responses));
+        pending_at.extend(std::iter::repeat_n(Stamp::NONE, settled_responses));
         pending_at.extend(other_pending.response_at.iter().copied());
         self.pending.latest = self.pending.latest.max(other_pending.latest);
         let mut tickets = Vec::with_capacity(other.tickets.len());
@@ -1119,8 +1158,9 @@ impl Aggregator {
             + s.responses.capacity() * std::mem::size_of::<StoredResponse>()
             + s.events.heap_bytes()
             + self.survey_index.heap_bytes()
+            + self.recent_groups.heap_bytes()
             + self.survey_counts.heap_bytes()
-            + self.pending.response_at.capacity() * std::mem::size_of::<Option<(i64, u32)>>()
+            + self.pending.response_at.capacity() * std::mem::size_of::<Stamp>()
     }
 
     /// The state with no pending record: this one's, or a settled copy's.

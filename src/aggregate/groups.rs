@@ -102,6 +102,50 @@ impl GroupIndex {
     }
 }
 
+/// The group numbers of the keys looked up last, one slot per combination
+/// of dimension values (whatever the bucket): records in time order find
+/// their group there, by one comparison, until their bucket changes,
+/// without probing the index.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RecentGroups {
+    /// A key and its number per slot; every slot holds a true pair (the
+    /// first key looked up fills them all).
+    slots: Vec<(GroupKey, u32)>,
+}
+
+impl RecentGroups {
+    const SLOTS: usize = 256;
+
+    /// The number of `key` in `index`, as [`GroupIndex::number`].
+    #[inline]
+    pub(super) fn number(
+        &mut self,
+        index: &mut GroupIndex,
+        keys: &mut Vec<GroupKey>,
+        key: GroupKey,
+    ) -> u32 {
+        let [a, b, c, d] = key.dims;
+        let slot =
+            (a ^ b.rotate_left(8) ^ c.rotate_left(16) ^ d.rotate_left(24)) as usize % Self::SLOTS;
+        match self.slots.get(slot) {
+            Some(&(recent, number)) if recent == key => number,
+            _ => {
+                let (number, _) = index.number(keys, key);
+                if self.slots.is_empty() {
+                    self.slots = vec![(key, number); Self::SLOTS];
+                }
+                self.slots[slot] = (key, number);
+                number
+            }
+        }
+    }
+
+    /// Bytes held on the heap.
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<(GroupKey, u32)>()
+    }
+}
+
 /// Accumulators by group key, kept in a vector in the order their keys
 /// first came: the table probes small slots, not the accumulators (over a
 /// kilobyte each).

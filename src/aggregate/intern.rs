@@ -545,7 +545,10 @@ impl Interner {
 
     /// Bytes held on the heap: arena, offsets and table.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.ends.capacity() * 4 + self.slots.capacity() * 8
+        self.bytes.capacity()
+            + self.ends.capacity() * 4
+            + self.slots.capacity() * 8
+            + self.cache.capacity() * std::mem::size_of::<Recent>()
     }
 }
 
