@@ -22,6 +22,9 @@ use crate::error::{Error, ErrorKind};
 /// repeated id is the delivery of a record already accepted: the first
 /// delivery in input order is kept, the others are repeats.
 ///
+/// The ids of a settled set merged in (after no pending ones) are
+/// distinct among themselves: only the settled table is searched for them.
+///
 /// Ids that arrive in ascending order (counters, time-ordered UUIDs, in
 /// the order of [`follows`]) cannot repeat: while every pending id follows
 /// the one before it and the largest settled id, the check finds no
@@ -41,6 +44,9 @@ pub(crate) struct IdSet {
     /// Whether some pending id does not follow the one before it (or, for
     /// the first, the largest settled id): then repeats are possible.
     unordered: bool,
+    /// Whether two pending ids may be the same: not when they are one
+    /// settled set's ids (a merged state's), or in order.
+    mixed: bool,
     /// The [`Words`] of the last pending id, if it has them.
     last_key: Option<Words>,
 }
@@ -184,6 +190,7 @@ impl IdSet {
             };
             self.unordered = !follows;
         }
+        self.mixed |= self.unordered;
         self.last_key = key;
         Ok(number)
     }
@@ -225,6 +232,9 @@ impl IdSet {
             return ErrorKind::TooManyIds.err();
         }
         self.pending.reserve(bytes);
+        // Another set's ids, appended to no pending ones, are distinct
+        // unless its own pending ones may repeat.
+        self.mixed |= !self.pending_ends.is_empty() || other.unordered;
         self.pending_ends.reserve(added);
         self.unordered |= added > 0;
         self.last_key = None;
@@ -326,6 +336,20 @@ impl IdSet {
         let mut table = vec![0u64; (largest * 2).next_power_of_two().max(16)];
         let mask = table.len() - 1;
         for group in starts.windows(2).map(|w| &keys[w[0]..w[1]]) {
+            if !self.mixed {
+                // Only the settled ids can be repeated.
+                for &key in group {
+                    let j = key as u32 as usize;
+                    if self
+                        .settled
+                        .find_existing(|| self.pending_bytes(j), key)
+                        .is_some()
+                    {
+                        repeats.set(j);
+                    }
+                }
+                continue;
+            }
             for &key in group {
                 let j = key as u32 as usize;
                 let text = || self.pending_bytes(j);
@@ -400,6 +424,7 @@ impl IdSet {
             }
         }
         self.unordered = false;
+        self.mixed = false;
         self.last_key = None;
         // Their room is given back: a settled state is often kept or saved
         // as it is, and a stream's next pending ids soon make new room.
@@ -695,6 +720,33 @@ mod tests {
                 pending.clear();
                 assert_eq!(set.len(), settled.len());
             }
+        }
+    }
+
+    /// Pending ids known distinct (in order, or one settled set's) are
+    /// still checked against the ids merged after them.
+    #[test]
+    fn ids_in_order_and_a_merged_set_find_their_common_ids() {
+        for settle_first in [false, true] {
+            let mut set = IdSet::default();
+            set.push("a0").unwrap();
+            if settle_first {
+                set.settle().unwrap();
+            }
+            set.push("a1").unwrap();
+            set.push("a2").unwrap();
+            let mut other = IdSet::default();
+            for id in ["a2", "b", "a0"] {
+                other.push(id).unwrap();
+            }
+            other.settle().unwrap();
+            set.extend_from(&other).unwrap();
+            let repeats = set.repeats();
+            let pending = if settle_first { 5 } else { 6 };
+            let repeated: Vec<usize> = (0..pending).filter(|&j| repeats.get(j)).collect();
+            // a2 and a0 again, after a1, a2 (and a0 when pending).
+            let expected = if settle_first { vec![2, 4] } else { vec![3, 5] };
+            assert_eq!(repeated, expected, "settled first: {settle_first}");
         }
     }
 
