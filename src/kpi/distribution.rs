@@ -118,8 +118,14 @@ impl Buckets {
     #[inline]
     fn index(nanos: u128) -> i32 {
         // Durations fit in 64 bits (584 years): a hardware conversion, not
-        // the 128-bit routine. The same value either way.
-        let x = u64::try_from(nanos).map_or(nanos as f64, |n| n as f64);
+        // the 128-bit routine, which is kept out of line lest it be run
+        // ahead of the test. The same value either way.
+        #[cold]
+        #[inline(never)]
+        fn wide(nanos: u128) -> f64 {
+            nanos as f64
+        }
+        let x = u64::try_from(nanos).map_or_else(|_| wide(nanos), |n| n as f64);
         let log = x.ln() / GAMMA.ln();
         // `ceil` of a non-negative finite value, without the library call
         // that `f64::ceil` is on baseline x86-64.
