@@ -1019,8 +1019,11 @@ impl Aggregator {
             }
         }
         let name = |sym: u32| (sym != 0).then(|| state.names.text(sym - 1));
-        let mut keyed: Vec<_> = groups.into_entries().collect();
-        keyed.sort_by(|(a, _), (b, _)| {
+        // Sorted by number, not moved: the accumulators are large.
+        let (keys, values) = groups.parts();
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (keys[a], keys[b]);
             a.bucket.cmp(&b.bucket).then_with(|| {
                 let dims = options.dimensions().len();
                 a.dims[..dims]
@@ -1030,8 +1033,9 @@ impl Aggregator {
             })
         });
         let bucketed = options.time_bucket() != Bucket::None;
-        let groups = keyed
+        let groups = order
             .into_iter()
+            .map(|i| (keys[i], &values[i]))
             .map(|(key, (surveys, ticket_kpis))| GroupReport {
                 bucket: bucketed.then(|| date_of(key.bucket)),
                 dimensions: options
@@ -1125,11 +1129,15 @@ impl Aggregator {
             if run.is_empty() {
                 continue;
             }
-            run.sort_unstable_by(|(a_key, a), (b_key, b)| {
+            let order = |(a_key, a): &(i128, StoredEvent), (b_key, b): &(i128, StoredEvent)| {
                 a_key
                     .cmp(b_key)
                     .then_with(|| ids.bytes(a.id).cmp(ids.bytes(b.id)))
-            });
+            };
+            // Most tickets' events come in order: checked in one pass.
+            if !run.is_sorted_by(|a, b| order(a, b).is_le()) {
+                run.sort_unstable_by(order);
+            }
             let steps = run
                 .iter()
                 .map(|(_, e)| e)

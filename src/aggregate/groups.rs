@@ -195,6 +195,11 @@ impl<V> GroupMap<V> {
     pub(super) fn into_entries(self) -> impl Iterator<Item = (GroupKey, V)> {
         self.keys.into_iter().zip(self.values)
     }
+
+    /// The keys and the accumulators, by number.
+    pub(super) fn parts(&self) -> (&[GroupKey], &[V]) {
+        (&self.keys, &self.values)
+    }
 }
 
 impl<V> FromIterator<(GroupKey, V)> for GroupMap<V> {

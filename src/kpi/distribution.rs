@@ -224,25 +224,41 @@ impl Buckets {
 
     /// The values at 1-based `ranks`, counting pending values once for all.
     fn at_ranks<const N: usize>(&self, ranks: [u64; N]) -> [u128; N] {
-        let this = self.flushed();
-        ranks.map(|rank| this.at_rank(rank))
+        // The pending values are counted as the buckets are walked, from
+        // a sorted copy of them, rather than in a copy of the counts.
+        let mut pending = self.pending.clone();
+        pending.sort_unstable();
+        ranks.map(|rank| self.at_rank(rank, &pending))
     }
 
-    /// The value at 1-based `rank`, pending values aside.
-    fn at_rank(&self, rank: u64) -> u128 {
-        let this = self;
-        if rank <= this.zeros {
+    /// The value at 1-based `rank`, the `pending` bucket indices (sorted)
+    /// counted too.
+    fn at_rank(&self, rank: u64, pending: &[i32]) -> u128 {
+        if rank <= self.zeros {
             return 0;
         }
-        let mut seen = this.zeros;
-        for (i, &count) in this.counts.iter().enumerate() {
-            seen += count;
+        let last = self.offset + self.counts.len() as i32 - 1;
+        let (low, high) = match (pending.first(), pending.last()) {
+            (Some(&first), Some(&end)) if self.counts.is_empty() => (first, end),
+            (Some(&first), Some(&end)) => (first.min(self.offset), end.max(last)),
+            _ => (self.offset, last),
+        };
+        let (mut seen, mut next) = (self.zeros, 0);
+        for index in low..=high {
+            let counted = usize::try_from(index - self.offset)
+                .ok()
+                .and_then(|i| self.counts.get(i));
+            seen += counted.copied().unwrap_or(0);
+            while pending.get(next) == Some(&index) {
+                seen += 1;
+                next += 1;
+            }
             if seen >= rank {
-                return Buckets::value(this.offset + i as i32);
+                return Buckets::value(index);
             }
         }
         // Unreachable while the counts add up to the distribution's count.
-        Buckets::value(this.offset + this.counts.len() as i32 - 1)
+        Buckets::value(high)
     }
 }
 
@@ -409,14 +425,19 @@ impl Distribution {
         }
         let ranks = qs.map(|q| ((q * self.count as f64).ceil() as u64).clamp(1, self.count));
         let values = match &self.store {
-            Store::Exact(values) if N == 1 => {
-                let mut copy = values.clone();
-                ranks.map(|rank| *copy.select_nth_unstable((rank - 1) as usize).1)
-            }
             Store::Exact(values) => {
-                let mut sorted = values.clone();
-                sorted.sort_unstable();
-                ranks.map(|rank| sorted[(rank - 1) as usize])
+                // Each rank selected in turn, in ascending order, from the
+                // part of the copy above the one before: no full sort.
+                let mut copy = values.clone();
+                let mut by_rank: [usize; N] = std::array::from_fn(|i| i);
+                by_rank.sort_unstable_by_key(|&i| ranks[i]);
+                let (mut found, mut low) = ([0; N], 0);
+                for i in by_rank {
+                    let at = (ranks[i] - 1) as usize;
+                    found[i] = *copy[low..].select_nth_unstable(at - low).1;
+                    low = at;
+                }
+                found
             }
             Store::Sketch(buckets) => buckets.at_ranks(ranks),
         };
