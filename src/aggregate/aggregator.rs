@@ -93,8 +93,9 @@ impl Accounting {
 /// these, and the report drops repeated deliveries, the first one in input
 /// order being kept. Ids that arrive in ascending order (counters, time-
 /// ordered UUIDs: each longer than the one before, or as long and greater
-/// byte by byte) cannot repeat, and while they do the check costs
-/// nothing.
+/// byte by byte) cannot repeat: while they do, the check costs nothing,
+/// and the merge of two such states is checked by one pass over the two
+/// sorted sequences of ids, without hashing.
 ///
 /// # Memory
 ///
