@@ -132,7 +132,10 @@ impl Words {
 /// ascend in it, as byte order does not (`"10" < "9"`).
 #[inline]
 fn shortlex(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+    match (Words::of(a), Words::of(b)) {
+        (Some(a), Some(b)) => a.cmp(&b),
+        _ => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+    }
 }
 
 /// Whether id `a` comes after id `b` in [`shortlex`] order.
@@ -259,7 +262,12 @@ impl IdSet {
         for n in from..self.settled.len() as u32 {
             let bytes = self.settled.bytes(n);
             if self.settled_sorted && n > 0 {
+                // While they ascend, the largest is the one before.
                 self.settled_sorted = follows(bytes, self.settled.bytes(n - 1));
+                if self.settled_sorted {
+                    self.top = Some(n);
+                    continue;
+                }
             }
             if self
                 .top
@@ -392,6 +400,12 @@ impl IdSet {
         self.sorted_repeats().unwrap_or_else(|| self.check().0)
     }
 
+    /// Whether pending id `j` does not follow the largest settled id.
+    fn below_top(&self, j: usize) -> bool {
+        self.top
+            .is_some_and(|top| !follows(self.pending_bytes(j), self.settled.bytes(top)))
+    }
+
     /// The pending runs, as ranges of pending ids.
     fn run_ranges(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
         let ends = self.runs.iter().skip(1).map(|&r| r as usize);
@@ -409,10 +423,7 @@ impl IdSet {
         if self.scattered {
             return None;
         }
-        let top = self.top.map(|top| self.settled.bytes(top));
-        let below_top = |run: &std::ops::Range<usize>| {
-            top.is_some_and(|top| !follows(self.pending_bytes(run.start), top))
-        };
+        let below_top = |run: &std::ops::Range<usize>| self.below_top(run.start);
         let merged = |run: &std::ops::Range<usize>| {
             self.settled_sorted && self.settled.len() <= MERGE_RATIO * run.len()
         };
@@ -534,7 +545,13 @@ impl IdSet {
                 self.settled.file(key, known + ranks.firsts_before(j));
             }
         }
-        self.note_settled(known);
+        // One run above the largest settled id: no repeat, and the settled
+        // ids ascend as before, up to the run's last.
+        let above = self.runs.len() == 1 && !self.scattered && !self.below_top(0);
+        match (above, numbers.last()) {
+            (true, Some(&Some(last))) => self.top = Some(last),
+            _ => self.note_settled(known),
+        }
         self.runs.clear();
         self.scattered = false;
         self.last_key = None;
@@ -864,6 +881,33 @@ mod tests {
             let expected = if settle_first { vec![2, 4] } else { vec![3, 5] };
             assert_eq!(repeated, expected, "settled first: {settle_first}");
         }
+    }
+
+    /// The largest settled id is kept through settles of runs above it,
+    /// below it and out of order, so that a run is never taken to follow
+    /// all settled ids when it does not.
+    #[test]
+    fn the_largest_settled_id_is_kept_through_settles() {
+        let mut set = IdSet::default();
+        let mut round = |ids: &[&str], repeated: &[bool]| {
+            for id in ids {
+                set.push(id).unwrap();
+            }
+            let repeats = set.repeats();
+            let found: Vec<bool> = (0..ids.len()).map(|j| repeats.get(j)).collect();
+            assert_eq!(found, repeated, "{ids:?}");
+            set.settle().unwrap();
+        };
+        round(&["1", "2", "3"], &[false, false, false]);
+        round(&["3", "4"], &[true, false]);
+        round(&["9"], &[false]);
+        // A run below the largest, then the largest again.
+        round(&["6", "7"], &[false, false]);
+        round(&["9", "8"], &[true, false]);
+        // Out of order, then each of the largest two again.
+        round(&["12", "10", "11"], &[false, false, false]);
+        round(&["12"], &[true]);
+        round(&["11", "13"], &[true, false]);
     }
 
     #[test]
