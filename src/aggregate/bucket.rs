@@ -14,36 +14,58 @@ const CACHE_SLOTS: usize = 1024;
 /// Maps instants to the first local date of their bucket, as days since
 /// 1970-01-01.
 ///
-/// The zone's UTC offset is looked up once per UTC hour and cached (an
-/// hour whose start and end have different offsets, the hour of a DST
-/// change, is never cached and looked up per instant), so a record costs a
-/// few integer operations: the local date is `⌊(t + offset) / 86400⌋`,
-/// which is what makes a day 23 or 25 hours long on DST days.
+/// The zone's UTC offset is looked up once per UTC hour and cached with the
+/// bucket labels of the hour (an hour whose start and end have different
+/// offsets, the hour of a DST change, is never cached and looked up per
+/// instant), so a record costs a few integer operations: the local date is
+/// `⌊(t + offset) / 86400⌋`, which is what makes a day 23 or 25 hours long
+/// on DST days. The span of the last label is kept too: records in time
+/// order mostly fall in the span of the one before, and cost two
+/// comparisons.
 #[derive(Debug, Clone)]
 pub(crate) struct Bucketer {
     tz: chrono_tz::Tz,
     bucket: Bucket,
-    /// `(UTC hour, offset seconds)`; the hour `i64::MIN` marks an empty slot.
-    cache: Vec<(i64, i32)>,
-    /// The last month bucket: `[start, end)` in days, labelled by `start`.
-    month: (i32, i32),
+    /// Direct-mapped by UTC hour.
+    cache: Vec<Hour>,
     /// The last label and the instants `[start, end)` in seconds (within
-    /// one UTC hour and one local day) that have it: records in time order
-    /// mostly fall in the span of the one before.
+    /// one UTC hour and one local day) that have it.
     last: (i64, i64, i32),
+}
+
+/// A UTC hour of one offset, and its bucket labels.
+#[derive(Debug, Clone, Copy)]
+struct Hour {
+    /// Seconds since 1970-01-01 / 3600; `i64::MIN` for an empty slot.
+    hour: i64,
+    /// The zone's offset through the hour, in seconds.
+    offset: i32,
+    /// Seconds into the hour at which the local date changes; 3600 when
+    /// it does not (offsets that are not whole hours put local midnight
+    /// inside a UTC hour).
+    split: i32,
+    /// The labels before and from `split`.
+    labels: [i32; 2],
 }
 
 impl Bucketer {
     pub(crate) fn new(tz: chrono_tz::Tz, bucket: Bucket) -> Self {
+        let empty = Hour {
+            hour: i64::MIN,
+            offset: 0,
+            split: 0,
+            labels: [0; 2],
+        };
         Bucketer {
             tz,
             bucket,
-            cache: vec![(i64::MIN, 0); CACHE_SLOTS],
-            month: (0, 0),
+            cache: vec![empty; CACHE_SLOTS],
             last: (0, 0, 0),
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn offset_at(&self, secs: i64) -> i32 {
         match chrono::DateTime::from_timestamp(secs, 0) {
             Some(utc) => self
@@ -58,27 +80,43 @@ impl Bucketer {
     /// The zone's offset from UTC at `secs`, in seconds.
     #[inline]
     pub(crate) fn offset(&mut self, secs: i64) -> i32 {
-        self.hour_offset(secs)
-            .unwrap_or_else(|| self.offset_at(secs))
+        match self.hour(secs) {
+            Some(hour) => hour.offset,
+            None => self.offset_at(secs),
+        }
     }
 
-    /// The zone's offset through the UTC hour of `secs`; `None` when it
-    /// changes within the hour.
+    /// The cached UTC hour of `secs`; `None` when the offset changes
+    /// within it.
     #[inline]
-    fn hour_offset(&mut self, secs: i64) -> Option<i32> {
+    fn hour(&mut self, secs: i64) -> Option<Hour> {
         let hour = secs.div_euclid(3600);
         let slot = (hour as usize) % CACHE_SLOTS;
-        let (cached_hour, offset) = self.cache[slot];
-        if cached_hour == hour {
-            return Some(offset);
+        let cached = self.cache[slot];
+        if cached.hour == hour {
+            return Some(cached);
         }
-        let start = self.offset_at(hour * 3600);
-        if start == self.offset_at(hour * 3600 + 3599) {
-            self.cache[slot] = (hour, start);
-            Some(start)
-        } else {
-            None
+        let filled = self.fill(hour)?;
+        self.cache[slot] = filled;
+        Some(filled)
+    }
+
+    /// The offset and labels of UTC hour `hour`, if of one offset.
+    #[cold]
+    fn fill(&self, hour: i64) -> Option<Hour> {
+        let start = hour * 3600;
+        let offset = self.offset_at(start);
+        if offset != self.offset_at(start + 3599) {
+            return None;
         }
+        let day = (start + i64::from(offset)).div_euclid(86_400);
+        let next_midnight = (day + 1) * 86_400 - i64::from(offset);
+        Some(Hour {
+            hour,
+            offset,
+            split: (next_midnight - start).min(3600) as i32,
+            labels: [self.label_of(day as i32), self.label_of(day as i32 + 1)],
+        })
     }
 
     /// The local date of `at`, as days since 1970-01-01.
@@ -105,41 +143,35 @@ impl Bucketer {
         if start <= secs && secs < end {
             return label;
         }
-        self.label_anew(secs)
-    }
-
-    /// [`label`](Self::label) of an instant outside the last span.
-    fn label_anew(&mut self, secs: i64) -> i32 {
-        let uniform = self.hour_offset(secs);
-        let offset = i64::from(uniform.unwrap_or_else(|| self.offset_at(secs)));
-        let day = (secs + offset).div_euclid(86_400);
-        let label = self.label_of(day as i32);
-        // The hour of a change of offset is looked up per instant.
-        if uniform.is_some() {
-            let hour = secs.div_euclid(3600) * 3600;
-            let midnight = day * 86_400 - offset;
-            self.last = (
-                hour.max(midnight),
-                (hour + 3600).min(midnight + 86_400),
-                label,
-            );
+        match self.hour(secs) {
+            Some(hour) => {
+                let start = hour.hour * 3600;
+                let split = start + i64::from(hour.split);
+                let after = secs >= split;
+                let label = hour.labels[usize::from(after)];
+                self.last = if after {
+                    (split, start + 3600, label)
+                } else {
+                    (start, split, label)
+                };
+                label
+            }
+            // The hour of a change of offset: per instant.
+            None => {
+                let local = secs + i64::from(self.offset_at(secs));
+                self.label_of(local.div_euclid(86_400) as i32)
+            }
         }
-        label
     }
 
     /// The label of the bucket of local day `day`.
-    fn label_of(&mut self, day: i32) -> i32 {
+    fn label_of(&self, day: i32) -> i32 {
         match self.bucket {
             Bucket::None => 0,
             Bucket::Day => day,
             // 1970-01-01 was a Thursday: Monday is 3 days before.
             Bucket::Week => day - (day + 3).rem_euclid(7),
-            Bucket::Month => {
-                if !(self.month.0 <= day && day < self.month.1) {
-                    self.month = month_of(day);
-                }
-                self.month.0
-            }
+            Bucket::Month => month_of(day).0,
         }
     }
 }

@@ -55,7 +55,7 @@ impl GroupIndex {
 
     /// The number of `key`, pushing it on `keys` (the keys numbered so
     /// far, in order) when new; `true` when it was.
-    #[inline]
+    #[inline(always)]
     pub(super) fn number(&mut self, keys: &mut Vec<GroupKey>, key: GroupKey) -> (u32, bool) {
         if keys.len() * 2 >= self.slots.len() {
             self.grow(keys);
