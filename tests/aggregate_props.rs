@@ -108,8 +108,9 @@ fn input() -> impl Strategy<Value = Vec<Record>> {
         tickets,
         prop::collection::vec(0..200usize, 0..300),
         prop::collection::vec(0..2u8, 0..4),
+        any::<bool>(),
     )
-        .prop_map(|(responses, tickets, picks, rejected)| {
+        .prop_map(|(responses, tickets, picks, rejected, in_order)| {
             let mut pool: Vec<Record> = responses
                 .into_iter()
                 .enumerate()
@@ -128,10 +129,13 @@ fn input() -> impl Strategy<Value = Vec<Record>> {
                     n += 1;
                 }
             }
-            // Every pool record once, in a scrambled order, plus repeated deliveries.
+            // Every pool record once, in a scrambled order or in the order
+            // of their ids (which the id sets check without hashing), plus
+            // repeated deliveries.
             let len = pool.len();
+            let step = if in_order { 1 } else { 7919 };
             let mut records: Vec<Record> =
-                (0..len).map(|i| pool[(i * 7919) % len].clone()).collect();
+                (0..len).map(|i| pool[(i * step) % len].clone()).collect();
             records.extend(picks.iter().map(|&p| pool[p % len].clone()));
             for (i, kind) in rejected.into_iter().enumerate() {
                 let kind = if kind == 0 {
