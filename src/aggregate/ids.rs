@@ -4,7 +4,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::bits::BitSet;
-use super::intern::{nth, Interner};
+use super::intern::{nth, Interner, Words};
 use crate::error::{Error, ErrorKind};
 
 /// The ids of one kind of record, each numbered.
@@ -51,7 +51,7 @@ pub(crate) struct IdSet {
     runs: Vec<u32>,
     /// Whether the pending ids came in more runs than that.
     scattered: bool,
-    /// The [`Words`] of the last pending id, if it has them.
+    /// The [`Words`] of the last pending id, if they spell it whole.
     last_key: Option<Words>,
 }
 
@@ -77,63 +77,13 @@ impl Default for IdSet {
     }
 }
 
-/// The place in shortlex order of an id of 4 to 16 bytes, the common case,
-/// found from two overlapping loads of fixed size: its length and its
-/// first and last eight bytes as big-endian words (an id of fewer than 8
-/// bytes is one word, its bytes to the left). Compared as a tuple, two
-/// keys are ordered as their ids in [`follows`]; the same loads copy the
-/// id into an arena without a call to `memcpy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Words {
-    len: usize,
-    head: u64,
-    tail: u64,
-}
-
-impl Words {
-    #[inline]
-    fn of(text: &[u8]) -> Option<Words> {
-        let len = text.len();
-        if len > 16 {
-            return None;
-        }
-        if let (Some(head), Some(tail)) = (text.first_chunk(), text.last_chunk()) {
-            let (head, tail) = (u64::from_be_bytes(*head), u64::from_be_bytes(*tail));
-            return Some(Words { len, head, tail });
-        }
-        let (head, tail) = (text.first_chunk()?, text.last_chunk()?);
-        // 4 to 7 bytes: the last four shifted to their place after the
-        // first four (the bytes they share land on themselves).
-        let (head, tail) = (u32::from_be_bytes(*head), u32::from_be_bytes(*tail));
-        let word = u64::from(head) << 32 | u64::from(tail) << (8 * (8 - len));
-        Some(Words {
-            len,
-            head: word,
-            tail: 0,
-        })
-    }
-
-    /// Appends the id whose words these are to `arena`.
-    #[inline]
-    fn append(self, arena: &mut Vec<u8>) {
-        let (start, len) = (arena.len(), self.len);
-        arena.extend_from_slice(&[0; 16]);
-        let room = &mut arena[start..start + 16];
-        room[..8].copy_from_slice(&self.head.to_be_bytes());
-        if len >= 8 {
-            room[len - 8..len].copy_from_slice(&self.tail.to_be_bytes());
-        }
-        arena.truncate(start + len);
-    }
-}
-
 /// Ids in shortlex order: a longer id comes after a shorter one, ids of
 /// the same length in byte order. Decimal counters without leading zeros
 /// ascend in it, as byte order does not (`"10" < "9"`).
 #[inline]
 fn shortlex(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     match (Words::of(a), Words::of(b)) {
-        (Some(a), Some(b)) => a.cmp(&b),
+        (a_words, b_words) if a_words.whole() && b_words.whole() => a_words.cmp(&b_words),
         _ => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
     }
 }
@@ -226,7 +176,8 @@ impl IdSet {
             .ok()
             .filter(|_| u32::try_from(all).is_ok())
             .ok_or_else(|| Error::from(ErrorKind::TooManyIds))?;
-        let key = Words::of(text);
+        let words = Words::of(text);
+        let key = words.whole().then_some(words);
         match key {
             Some(key) => key.append(&mut self.pending),
             None => self.pending.extend_from_slice(text),
@@ -397,7 +348,8 @@ impl IdSet {
     /// Which pending ids repeat a settled id or an earlier pending one.
     /// Changes nothing.
     pub(crate) fn repeats(&self) -> Repeats {
-        self.sorted_repeats().unwrap_or_else(|| self.check().0)
+        self.sorted_repeats()
+            .unwrap_or_else(|| self.hashed_repeats(&self.pending_groups()))
     }
 
     /// Whether pending id `j` does not follow the largest settled id.
@@ -449,20 +401,34 @@ impl IdSet {
         Some(repeats)
     }
 
-    /// [`repeats`](Self::repeats), and the pending keys in groups.
+    /// [`repeats`](Self::repeats), and the pending keys in groups (which
+    /// settling files).
     fn check(&self) -> (Repeats, Vec<u64>) {
-        let (keys, starts) = self.pending_groups();
-        if let Some(repeats) = self.sorted_repeats() {
-            return (repeats, keys);
-        }
+        let groups = self.pending_groups();
+        let repeats = self
+            .sorted_repeats()
+            .unwrap_or_else(|| self.hashed_repeats(&groups));
+        (repeats, groups.0)
+    }
+
+    /// [`repeats`](Self::repeats) found from the pending keys in groups
+    /// ([`pending_groups`](Self::pending_groups)): each group checked
+    /// against the settled table and, unless the pending ids are known
+    /// distinct, against a table of its own.
+    fn hashed_repeats(&self, (keys, starts): &(Vec<u64>, Vec<usize>)) -> Repeats {
         let mut repeats = Repeats::new(keys.len());
         // Ids of one run (a settled set's, say) are distinct.
         let mixed = self.scattered || self.runs.len() > 1;
         let largest = starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
         // A table of one group's first deliveries: `key + 1` per slot, 0
         // when empty; at most half full.
-        let mut table = vec![0u64; (largest * 2).next_power_of_two().max(16)];
-        let mask = table.len() - 1;
+        let slots = if mixed {
+            (largest * 2).next_power_of_two().max(16)
+        } else {
+            0
+        };
+        let mut table = vec![0u64; slots];
+        let mask = slots.wrapping_sub(1);
         for group in starts.windows(2).map(|w| &keys[w[0]..w[1]]) {
             if !mixed {
                 // Only the settled ids can be repeated.
@@ -504,7 +470,7 @@ impl IdSet {
                 }
             }
         }
-        (repeats, keys)
+        repeats
     }
 
     /// Settles the pending ids: files the first delivery of each new id

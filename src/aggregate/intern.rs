@@ -49,45 +49,91 @@ const MIN_SLOTS: usize = 16;
 /// Slots of the cache of [`Interner::intern_cached`].
 const CACHE_SLOTS: usize = 512;
 
-/// A string found lately: its length, first and last eight bytes (zero
-/// filled when shorter) and number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Recent {
+/// A string's length and its first and last eight bytes as big-endian
+/// words, read by overlapping loads of fixed size (no copy of a variable
+/// length). A string of up to 16 bytes is spelled whole (one of fewer than
+/// 8 bytes in `head`, to the left, `tail` 0): two such are equal when
+/// their strings are, and compared as a tuple they are ordered as their
+/// strings in shortlex order (shorter first, then byte by byte). A longer
+/// string only has its ends here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Words {
+    len: usize,
     head: u64,
     tail: u64,
-    len: usize,
+}
+
+impl Words {
+    #[inline]
+    pub(super) fn of(text: &[u8]) -> Words {
+        let len = text.len();
+        let (head, tail) = match (text.first_chunk(), text.last_chunk()) {
+            (Some(head), Some(tail)) => (u64::from_be_bytes(*head), u64::from_be_bytes(*tail)),
+            _ => match (text.first_chunk(), text.last_chunk()) {
+                // 4 to 7 bytes: the last four shifted to their place after
+                // the first four (the bytes they share land on themselves).
+                (Some(head), Some(tail)) => {
+                    let (head, tail) = (u32::from_be_bytes(*head), u32::from_be_bytes(*tail));
+                    (
+                        u64::from(head) << 32 | u64::from(tail) << (8 * (8 - len)),
+                        0,
+                    )
+                }
+                _ => {
+                    let shifted = text.iter().zip((0..8).rev());
+                    (
+                        shifted.fold(0, |word, (&b, at)| word | u64::from(b) << (8 * at)),
+                        0,
+                    )
+                }
+            },
+        };
+        Words { len, head, tail }
+    }
+
+    /// Whether these words spell their string whole (16 bytes or fewer).
+    #[inline]
+    pub(super) fn whole(&self) -> bool {
+        self.len <= 16
+    }
+
+    /// Appends the string these words spell whole to `arena`: two stores
+    /// of fixed size rather than a call to `memcpy`.
+    #[inline]
+    pub(super) fn append(self, arena: &mut Vec<u8>) {
+        let (start, len) = (arena.len(), self.len);
+        arena.extend_from_slice(&[0; 16]);
+        let room = &mut arena[start..start + 16];
+        room[..8].copy_from_slice(&self.head.to_be_bytes());
+        if len >= 8 {
+            room[len - 8..len].copy_from_slice(&self.tail.to_be_bytes());
+        }
+        arena.truncate(start + len);
+    }
+}
+
+/// A string found lately: its [`Words`] and number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Recent {
+    words: Words,
     number: u32,
 }
 
 impl Recent {
     /// Matches no string: no string is that long.
     const EMPTY: Recent = Recent {
-        head: 0,
-        tail: 0,
-        len: usize::MAX,
+        words: Words {
+            len: usize::MAX,
+            head: 0,
+            tail: 0,
+        },
         number: 0,
     };
 
     #[inline]
     fn of(text: &[u8], number: u32) -> Recent {
-        // Overlapping loads: no copy of a variable length.
-        let (head, tail) = if let (Some(head), Some(tail)) = (text.first_chunk(), text.last_chunk())
-        {
-            (u64::from_le_bytes(*head), u64::from_le_bytes(*tail))
-        } else if let (Some(head), Some(tail)) = (text.first_chunk(), text.last_chunk()) {
-            let word = |bytes: &[u8; 4]| u64::from(u32::from_le_bytes(*bytes));
-            (word(head) | word(tail) << 32, 0)
-        } else {
-            let word = text
-                .iter()
-                .rev()
-                .fold(0, |word, &b| word << 8 | u64::from(b));
-            (word, 0)
-        };
         Recent {
-            head,
-            tail,
-            len: text.len(),
+            words: Words::of(text),
             number,
         }
     }
@@ -95,15 +141,15 @@ impl Recent {
     /// Its cache slot.
     #[inline]
     fn slot(&self) -> usize {
-        let mixed = (self.head ^ self.tail.rotate_left(29) ^ self.len as u64)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let Words { len, head, tail } = self.words;
+        let mixed = (head ^ tail.rotate_left(29) ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (mixed >> (64 - CACHE_SLOTS.trailing_zeros())) as usize
     }
 
     /// The same length and first and last bytes.
     #[inline]
     fn same(&self, other: &Recent) -> bool {
-        self.head == other.head && self.tail == other.tail && self.len == other.len
+        self.words == other.words
     }
 }
 
