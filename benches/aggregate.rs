@@ -7,8 +7,11 @@ use std::time::Duration;
 use chrono::TimeDelta;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use cxmetrics::{
-    parse_timestamp, AggregateOptions, Aggregator, Bucket, Dimension, EventId, Name, ResponseId,
-    Scales, SurveyMetric, SurveyResponse, SurveyScore, TicketEvent, TicketId,
+    aggregate::Dimension,
+    survey::{ResponseId, Scales, SurveyMetric, SurveyScore},
+    ticket::{EventId, Name, TicketId},
+    time::{parse_timestamp, Bucket},
+    AggregateOptions, Aggregator, SurveyResponse, TicketEvent,
 };
 
 mod common;

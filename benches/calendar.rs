@@ -4,7 +4,7 @@ use std::hint::black_box;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use cxmetrics::Calendar;
+use cxmetrics::calendar::Calendar;
 
 mod common;
 use common::Rng;

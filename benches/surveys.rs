@@ -3,7 +3,11 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use cxmetrics::{Scales, SummaryOptions, SurveyKpis, SurveyMetric, SurveyScore};
+use cxmetrics::{
+    kpi::SummaryOptions,
+    survey::{Scales, SurveyMetric, SurveyScore},
+    SurveyKpis,
+};
 
 mod common;
 use common::Rng;

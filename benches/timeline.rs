@@ -4,7 +4,11 @@ use std::hint::black_box;
 
 use chrono::TimeDelta;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use cxmetrics::{parse_timestamp, EventId, Name, TicketEvent, TicketId, Timeline};
+use cxmetrics::{
+    ticket::{EventId, Name, TicketId},
+    time::parse_timestamp,
+    TicketEvent, Timeline,
+};
 
 mod common;
 use common::Rng;

@@ -17,7 +17,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use cxmetrics::io::{InputFormat, Item, SurveyReader};
-use cxmetrics::{Interval, Scales, SummaryOptions, SurveyKpis, SurveyResponse};
+use cxmetrics::{
+    kpi::{Interval, SummaryOptions},
+    survey::Scales,
+    SurveyKpis, SurveyResponse,
+};
 
 /// The value of dimension `by` of a response.
 fn dimension<'a>(response: &'a SurveyResponse, by: &str) -> Option<&'a str> {
@@ -51,7 +55,7 @@ fn run(path: &str, by: &str) -> Result<(), Box<dyn Error>> {
         match item? {
             Item::Rejected(r) => {
                 rejected += 1;
-                eprintln!("{}:{}: {}", r.file, r.line, r.reason);
+                eprintln!("{}:{}: {}", r.file, r.line, r.reason());
             }
             Item::Record(response) => {
                 if !ids.insert(response.id().clone()) {

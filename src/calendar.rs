@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Offset, TimeZone as _, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::TimeZone;
 use crate::error::{Error, ErrorKind};
+use crate::time::TimeZone;
 
 const NANOS_PER_SEC: i128 = 1_000_000_000;
 const DAY: i128 = 86_400 * NANOS_PER_SEC;
@@ -30,12 +30,13 @@ const TABLE_END: i64 = 4_102_444_800;
 ///
 /// Computed without stepping through days: per period of constant UTC
 /// offset (the zone's changes from 1970 to 2100 are tabulated when the
-/// calendar is made), the working time of the local clock is a closed form
+/// calendar is made, exactly; beyond that range the zone's next change is
+/// looked up per period), the working time of the local clock is a closed form
 /// of whole weeks, the week's cumulative working time and the holidays'
 /// prefix sums, so a span costs O(log holidays + log changes).
 ///
 /// ```
-/// use cxmetrics::{parse_timestamp, Calendar};
+/// use cxmetrics::{calendar::Calendar, time::parse_timestamp};
 /// // Zammad's test calendar: Europe/Berlin, Monday to Friday 08:00–18:00.
 /// let weekday = vec![(8 * 3600, 18 * 3600)];
 /// let hours = [weekday.clone(), weekday.clone(), weekday.clone(), weekday.clone(), weekday, vec![], vec![]];
@@ -151,7 +152,7 @@ impl Calendar {
             let last = holiday_prefix[holiday_prefix.len() - 1];
             holiday_prefix.push(last + day_work[weekday(i128::from(day))]);
         }
-        let offsets = transitions(zone.tz(), TABLE_START, TABLE_END);
+        let offsets = zone.table(TABLE_START, TABLE_END);
         Ok(Calendar {
             zone,
             hours: merged,
@@ -217,17 +218,13 @@ impl Calendar {
             let next = self.offsets.get(i).map(|&(at, _)| at).or(Some(TABLE_END));
             (offset, next)
         } else {
-            // Outside the table: the offset of this instant for one day at
-            // most, checked day by day (exact, slower, and rare).
-            let offset = offset_at(self.zone.tz(), secs);
-            let mut next = secs + 86_400;
-            if offset_at(self.zone.tz(), next) != offset {
-                next = bisect(self.zone.tz(), secs, next);
-            }
+            // Outside the table: the zone's next change, found exactly.
+            let offset = self.zone.offset_secs(secs);
+            let mut next = self.zone.next_change(secs).map(|(at, _)| at);
             if secs < TABLE_START {
-                next = next.min(TABLE_START);
+                next = Some(next.map_or(TABLE_START, |n| n.min(TABLE_START)));
             }
-            (offset, Some(next))
+            (offset, next)
         }
     }
 
@@ -263,52 +260,10 @@ fn weekday(day: i128) -> usize {
     (day - FIRST_MONDAY).rem_euclid(7) as usize
 }
 
-fn offset_at(tz: chrono_tz::Tz, secs: i64) -> i32 {
-    DateTime::from_timestamp(secs, 0).map_or(0, |t| {
-        tz.offset_from_utc_datetime(&t.naive_utc())
-            .fix()
-            .local_minus_utc()
-    })
-}
-
-/// The first second in `(from, to]` with another offset than `from`'s,
-/// given that `to` has one.
-fn bisect(tz: chrono_tz::Tz, mut from: i64, mut to: i64) -> i64 {
-    let offset = offset_at(tz, from);
-    while to - from > 1 {
-        let mid = from + (to - from) / 2;
-        if offset_at(tz, mid) == offset {
-            from = mid;
-        } else {
-            to = mid;
-        }
-    }
-    to
-}
-
-/// The zone's offset changes in `[start, end)`: the offset at `start`,
-/// then each change with its instant. Found by checking every 6 hours and
-/// bisecting to the second (zones change at most a few times a year).
-fn transitions(tz: chrono_tz::Tz, start: i64, end: i64) -> Vec<(i64, i32)> {
-    const STEP: i64 = 6 * 3600;
-    let mut table = vec![(start, offset_at(tz, start))];
-    let mut at = start;
-    while at < end {
-        let next = (at + STEP).min(end);
-        let (before, after) = (offset_at(tz, at), offset_at(tz, next));
-        if before != after {
-            let change = bisect(tz, at, next);
-            table.push((change, offset_at(tz, change)));
-        }
-        at = next;
-    }
-    table
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_timestamp;
+    use crate::time::parse_timestamp;
     use proptest::prelude::*;
 
     fn at(text: &str) -> DateTime<Utc> {
@@ -435,7 +390,8 @@ mod tests {
 
     /// The definition, second by second.
     fn brute_force(c: &Calendar, from: i64, to: i64) -> u64 {
-        let tz = c.zone().tz();
+        // chrono-tz: an independent reading of the zone database.
+        let tz: chrono_tz::Tz = c.zone().name().parse().unwrap();
         (from..to)
             .filter(|&s| {
                 let local = DateTime::from_timestamp(s, 0)

@@ -1,7 +1,58 @@
-//! The dimensions a record can be grouped by.
+//! The dimensions a record can be grouped by, and their values.
+
+use std::fmt;
+use std::str::FromStr;
 
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind};
+
+/// A dimension a report can be grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dimension {
+    /// The agent: the response's, or the ticket's last assigned agent,
+    /// else its first replier.
+    Agent,
+    /// The channel.
+    Channel,
+    /// The team.
+    Team,
+    /// The topic (the kind of request).
+    Topic,
+}
+
+impl Dimension {
+    /// The contract's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Agent => "agent",
+            Dimension::Channel => "channel",
+            Dimension::Team => "team",
+            Dimension::Topic => "topic",
+        }
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Dimension {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self, Error> {
+        match text {
+            "agent" => Ok(Dimension::Agent),
+            "channel" => Ok(Dimension::Channel),
+            "team" => Ok(Dimension::Team),
+            "topic" => Ok(Dimension::Topic),
+            _ => ErrorKind::UnknownDimension(text.to_owned()).err(),
+        }
+    }
+}
 
 /// Agent, channel, team and topic of a record, each optional.
 ///

@@ -1,16 +1,20 @@
 //! The crate's one error type.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 
-use crate::kpi::Favorable;
-use crate::survey::{Scale, SurveyMetric};
+use serde::{Deserialize, Serialize};
 
 /// An error from validating a value or combining accumulators.
 ///
 /// The message is lower case, without a trailing period, and names the
 /// offending value, e.g. `score 11 out of range 0..=10 for nps`. Match on
 /// [`Error::kind`] to handle a case programmatically.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// The crate's lowest layer: its kinds hold plain values (names, numbers,
+/// ranges), so that every other module may return it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Error {
     kind: ErrorKind,
 }
@@ -37,18 +41,19 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// The kinds of [`Error`].
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// A score outside its metric's scale.
-    #[error("score {value} out of range {scale}{}", for_metric(*.metric))]
+    #[error("score {value} out of range {}{}", range(scale), for_metric(metric.as_deref()))]
     ScoreOutOfRange {
-        /// The metric, when known.
-        metric: Option<SurveyMetric>,
+        /// The metric (`nps`, `csat`, `ces`), when known.
+        metric: Option<String>,
         /// The rejected score, as written.
         value: String,
-        /// The scale it had to fit.
-        scale: Scale,
+        /// The points of the scale it had to fit.
+        scale: RangeInclusive<u8>,
     },
     /// A scale whose bounds are not `0 <= min < max <= 100`.
     #[error("invalid scale {min}-{max}: need integers 0 <= min < max <= 100")]
@@ -62,40 +67,43 @@ pub enum ErrorKind {
     #[error("invalid scale {0:?}: expected MIN-MAX, e.g. 1-5")]
     ScaleSyntax(String),
     /// A score or accumulator on one scale combined with one on another.
-    #[error("scale mismatch for {metric}: {left} vs {right}")]
+    #[error("scale mismatch for {metric}: {} vs {}", range(left), range(right))]
     ScaleMismatch {
         /// The metric.
-        metric: SurveyMetric,
+        metric: String,
         /// The receiving side's scale.
-        left: Scale,
+        left: RangeInclusive<u8>,
         /// The other side's scale.
-        right: Scale,
+        right: RangeInclusive<u8>,
     },
     /// Two accumulators whose favorable-score rules differ.
     #[error("rule mismatch for {metric}: {left} vs {right}")]
     RuleMismatch {
         /// The metric.
-        metric: SurveyMetric,
+        metric: String,
         /// The receiving side's rule.
-        left: Favorable,
+        left: String,
         /// The other side's rule.
-        right: Favorable,
+        right: String,
     },
     /// A favorable-score rule that selects no point, or every point, of a scale.
-    #[error("rule {rule} selects {selected} of the points of scale {scale}")]
+    #[error(
+        "rule {rule} selects {selected} of the points of scale {}",
+        range(scale)
+    )]
     InvalidRule {
-        /// The rule.
-        rule: Favorable,
+        /// The rule, as written (`top-two-box`, `at least 4`, …).
+        rule: String,
         /// The scale.
-        scale: Scale,
+        scale: RangeInclusive<u8>,
         /// `none` or `all`.
-        selected: &'static str,
+        selected: String,
     },
     /// Saved counts whose number does not match their scale.
-    #[error("{len} counts for scale {scale}: need one per point")]
+    #[error("{len} counts for scale {}: need one per point", range(scale))]
     CountsLength {
         /// The scale.
-        scale: Scale,
+        scale: RangeInclusive<u8>,
         /// The number of counts found.
         len: usize,
     },
@@ -104,7 +112,7 @@ pub enum ErrorKind {
     UnknownDimension(String),
     /// A dimension named twice in a grouping.
     #[error("dimension {0} named twice")]
-    RepeatedDimension(crate::aggregate::Dimension),
+    RepeatedDimension(String),
     /// A time bucket other than none, day, week and month.
     #[error("unknown bucket {0:?}: expected none, day, week or month")]
     UnknownBucket(String),
@@ -141,7 +149,7 @@ pub enum ErrorKind {
         /// The dotted path.
         metric: String,
         /// What is wrong with it.
-        problem: &'static str,
+        problem: String,
     },
     /// An SLA measured in business hours without a calendar.
     #[error("an sla in business hours needs a calendar")]
@@ -162,7 +170,7 @@ pub enum ErrorKind {
     },
     /// Saved state that is not internally consistent.
     #[error("corrupt state: {0}")]
-    CorruptState(&'static str),
+    CorruptState(String),
     /// Counts whose total would not fit in 64 bits.
     #[error("count overflow: more than 2^64 - 1 records")]
     CountOverflow,
@@ -182,9 +190,9 @@ pub enum ErrorKind {
     #[error("{kind} needs {}", with_article(field))]
     MissingField {
         /// The event kind.
-        kind: &'static str,
+        kind: String,
         /// The missing field.
-        field: &'static str,
+        field: String,
     },
     /// An event pushed into the timeline of another ticket.
     #[error("event of ticket {found:?} pushed into the timeline of ticket {expected:?}")]
@@ -202,11 +210,31 @@ pub enum ErrorKind {
     NotAnInteger(String),
     /// An id that is empty.
     #[error("{0} is empty")]
-    Empty(&'static str),
+    Empty(String),
+    /// A record without a field it must have.
+    #[error("missing {0}")]
+    MissingValue(String),
+    /// A record's field of another type than text.
+    #[error("{field} must be a string, not {found}")]
+    WrongType {
+        /// The field.
+        field: String,
+        /// What was found instead: `a number`, `an array`, ….
+        found: String,
+    },
+    /// Input that is not a record at all (a CSV row of the wrong width,
+    /// a line that is not a JSON object, invalid UTF-8), with the reason.
+    #[error("{0}")]
+    MalformedRecord(String),
 }
 
-fn for_metric(metric: Option<SurveyMetric>) -> String {
+fn for_metric(metric: Option<&str>) -> String {
     metric.map_or_else(String::new, |metric| format!(" for {metric}"))
+}
+
+/// A scale's points as `min..=max`.
+fn range(scale: &RangeInclusive<u8>) -> String {
+    format!("{}..={}", scale.start(), scale.end())
 }
 
 fn day_name(day: u8) -> &'static str {
@@ -246,5 +274,10 @@ impl ErrorKind {
     /// Shorthand to turn the kind into an `Err`.
     pub(crate) fn err<T>(self) -> Result<T, Error> {
         Err(self.into())
+    }
+
+    /// A state that fails a check on load.
+    pub(crate) fn corrupt(what: &str) -> ErrorKind {
+        ErrorKind::CorruptState(what.to_owned())
     }
 }

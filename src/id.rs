@@ -26,7 +26,7 @@ macro_rules! id_type {
             pub fn new(text: impl AsRef<str>) -> Result<Self, Error> {
                 let text = text.as_ref();
                 if text.is_empty() {
-                    return ErrorKind::Empty($what).err();
+                    return ErrorKind::Empty($what.to_owned()).err();
                 }
                 Ok($name(CompactString::new(text)))
             }

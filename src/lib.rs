@@ -1,120 +1,95 @@
 //! Customer-service KPIs with exact, documented definitions.
 //!
 //! `cxmetrics` turns survey responses into **NPS**, **CSAT** and **CES** with
-//! confidence intervals and two-group tests, from accumulators that hold
-//! exact counts, stream record by record and merge across threads, processes
-//! and machines with the result of one pass.
+//! confidence intervals and two-group tests, and ticket event timelines into
+//! **first response, reply waits, resolution, reopens, one-touch and
+//! handle time**, with SLA attainment in business hours and Erlang C
+//! staffing. Its accumulators hold exact counts, stream record by record and
+//! merge across threads, processes and machines with the result of one pass.
 //!
 //! ```
-//! use cxmetrics::{Scales, SurveyKpis, SurveyMetric, SurveyScore};
+//! use cxmetrics::kpi::Nps;
+//! use cxmetrics::survey::NpsScore;
 //!
-//! let scales = Scales::default(); // CSAT 1..=5, CES 1..=7
-//! let mut kpis = SurveyKpis::new(scales);
-//! for (metric, value) in [
-//!     (SurveyMetric::Nps, 10), (SurveyMetric::Nps, 9), (SurveyMetric::Nps, 6),
-//!     (SurveyMetric::Csat, 5), (SurveyMetric::Csat, 2),
-//! ] {
-//!     kpis.add(SurveyScore::new(metric, value, scales)?)?;
+//! let mut nps = Nps::new();
+//! for score in [10, 9, 6] {
+//!     nps.add(NpsScore::new(score)?);
 //! }
-//!
-//! let nps = kpis.summary().nps.expect("three NPS responses");
-//! assert_eq!((nps.promoters, nps.detractors), (2, 1));
-//! assert!((nps.score - 33.333).abs() < 1e-3);
+//! let summary = nps.summary().expect("three responses");
+//! assert_eq!((summary.promoters, summary.detractors), (2, 1));
+//! assert!((summary.score - 33.333).abs() < 1e-3);
 //! // Adjusted-Wald 95% interval (Rocks 2016): wide, as three answers deserve.
-//! assert!(nps.ci.lower < 0.0 && nps.ci.upper > 70.0);
-//!
-//! let csat = kpis.summary().csat.expect("two CSAT responses");
-//! assert_eq!(csat.score, 50.0); // top-2-box: 4–5 on 1..=5
-//! assert!(kpis.summary().ces.is_none()); // no data is not 0
+//! assert!(summary.ci.lower < 0.0 && summary.ci.upper > 70.0);
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
 //!
-//! # Definitions
+//! # Where to start
 //!
-//! | metric | formula | interval |
-//! |---|---|---|
-//! | NPS | 100·(promoters 9–10 − detractors 0–6)/n | adjusted Wald (Rocks 2016), or Wald |
-//! | CSAT | 100·satisfied/n, satisfied = top two points (top point on 2–3 point scales) | Wilson (1927) |
-//! | CES | 100·easy/n, easy = above the midpoint (5–7 on 1–7); mean | Student t of the mean |
+//! | you have | start from |
+//! |---|---|
+//! | survey scores | [`kpi::Nps`], [`kpi::Csat`], [`kpi::Ces`], or [`SurveyKpis`] for all three |
+//! | one ticket's events | [`Timeline`] → [`timeline::TicketMetrics`] |
+//! | many tickets' metrics | [`TicketKpis`], with [`sla`] and [`calendar`] |
+//! | rows of your own, grouped by a key of your own | [`aggregate::Grouped`] |
+//! | files or streams of records | [`Aggregator`] with [`AggregateOptions`] → [`Report`]; [`io`] readers |
+//! | an arrival forecast | [`staffing::Staffing`] (Erlang C) |
 //!
-//! The rules are configurable ([`Favorable`]), the confidence level too
-//! ([`Confidence`]). Groups compare with [`NpsSummary::compare`],
-//! [`ScaleSummary::compare_score`] (two-proportion z test) and
-//! [`ScaleSummary::compare_mean`] (Welch's t test).
+//! The [`cookbook`] has a complete program for each common task.
 //!
-//! # Tickets
+//! # Layers
 //!
-//! A [`Timeline`] takes one ticket's [`TicketEvent`]s in any order, ignores
-//! repeated deliveries, orders them as the contract does (instant, then kind,
-//! then id) and derives [`TicketMetrics`] up to an `as_of` instant; a ticket
-//! without exactly one leading `created` event is an [`InvalidTicket`].
-//! Each metric's documentation states its rule and how the leading
-//! helpdesks differ.
+//! Data flows one way, and each module uses only those above it:
 //!
-//! # Reports
+//! 1. [`survey`], [`ticket`]: validated records ([`time`] for instants,
+//!    zones and buckets);
+//! 2. [`timeline`]: one ticket's events → its metrics;
+//! 3. [`kpi`]: accumulators (add, merge, summary) behind one trait,
+//!    [`kpi::Accumulator`]; [`calendar`], [`sla`], [`staffing`] beside them;
+//! 4. [`aggregate`]: grouping, id dedupe, merge and saved state;
+//! 5. [`report`]: the report, its one schema, targets;
+//! 6. [`io`] (feature `io`) reads CSV and JSON Lines; the `cli` feature
+//!    builds the `cxmetrics` command on top of it all.
 //!
-//! An [`Aggregator`] folds responses and events into the groups of a
-//! [`Report`] (by agent, channel, team, topic, and day, ISO week or month in
-//! an IANA zone), deduplicating record ids exactly and keeping each ticket's
-//! events until the report, so input may arrive in any order and in parts:
-//! states save to bytes ([`Aggregator::to_bytes`]) and
-//! [`merge`](Aggregator::merge) with exactly the result of one pass. The
-//! report serializes as the contract's JSON. With the `io` feature,
-//! `io::SurveyReader` and `io::EventReader` read CSV and JSON Lines
-//! over any `std::io::Read`, rejecting bad records with their line and a
-//! reason; the `cli` feature builds the `cxmetrics` command.
+//! Every definition, with its sources and how the leading helpdesks
+//! differ, is in the repository's `docs/definitions.md`.
 //!
 //! # Validation
 //!
-//! Values are validated once, into types that cannot hold a bad one:
-//! [`Scale`], [`NpsScore`], [`ScaleScore`], [`SurveyScore`], the ids and
-//! [`parse_timestamp`]. Errors are one [`Error`] type whose
+//! Values are validated once, into types that cannot hold a bad one
+//! ([`survey::Scale`], [`survey::NpsScore`], the ids,
+//! [`time::parse_timestamp`]). Errors are one [`Error`] type whose
 //! [`ErrorKind`] says what was wrong and whose message names the value:
 //! `score 11 out of range 0..=10 for nps`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod aggregate;
-mod calendar;
+pub mod aggregate;
+pub mod calendar;
+pub mod cookbook;
 mod dimensions;
 mod error;
 mod id;
 #[cfg(feature = "io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "io")))]
 pub mod io;
-mod kpi;
-mod report;
-mod sla;
-mod staffing;
-mod survey;
-mod targets;
-mod ticket;
-mod time;
-mod timeline;
+pub mod kpi;
+pub mod report;
+pub mod sla;
+pub mod staffing;
+pub mod survey;
+pub mod ticket;
+pub mod time;
+pub mod timeline;
 
-pub use aggregate::{AggregateOptions, Aggregator, Bucket, Dimension, TimeZone};
-pub use calendar::Calendar;
-pub use dimensions::Dimensions;
+pub use aggregate::{AggregateOptions, Aggregator};
 pub use error::{Error, ErrorKind};
-pub use id::{EventId, Name, ResponseId, TicketId};
-pub use kpi::{
-    BusinessSummary, Ces, Comparison, Confidence, Csat, Distribution, DistributionSummary,
-    Favorable, Interval, Nps, NpsInterval, NpsSummary, ScaleSummary, SummaryOptions, SurveyKpis,
-    SurveySummary, TicketKpis, TicketSummary, RELATIVE_ACCURACY, Z95,
-};
-pub use report::{
-    GroupReport, HourlyStaffing, InputSummary, RecordCounts, RecordKind, Rejection, Report,
-    TicketCounts,
-};
-pub use sla::{SlaCount, SlaCounts, SlaPolicy, SlaTargets};
-pub use staffing::{erlang_c, required_agents, Decimal, ServiceTarget, Staffing, StaffingResult};
-pub use survey::{
-    NpsCategory, NpsScore, Scale, ScaleScore, Scales, SurveyMetric, SurveyResponse, SurveyScore,
-};
-pub use targets::{Target, TargetResult, Targets};
-pub use ticket::{EventKind, Status, TicketEvent};
-pub use time::parse_timestamp;
-pub use timeline::{Delivery, InvalidTicket, TicketMetrics, Timeline};
+pub use kpi::{SurveyKpis, TicketKpis};
+pub use report::Report;
+pub use survey::SurveyResponse;
+pub use ticket::TicketEvent;
+pub use timeline::Timeline;
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

@@ -210,9 +210,9 @@ impl SlaCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{
-        parse_timestamp, EventId, EventKind, Name, Status, TicketEvent, TicketId, Timeline,
-    };
+    use crate::ticket::{EventId, EventKind, Name, Status, TicketEvent, TicketId};
+    use crate::time::parse_timestamp;
+    use crate::timeline::Timeline;
 
     fn ticket(events: &[(&str, EventKind)]) -> Timeline {
         let mut t = Timeline::new();

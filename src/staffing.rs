@@ -231,7 +231,7 @@ pub struct StaffingResult {
 /// abandonment: callers who hang up make it overstaff.
 ///
 /// ```
-/// use cxmetrics::Staffing;
+/// use cxmetrics::staffing::Staffing;
 /// // callcentrehelper's worked example: 100 calls per 30 minutes, AHT
 /// // 180 s, 80% answered in 20 s.
 /// let result = Staffing::new("100", "30m", "180s", "80/20s")?.solve();

@@ -6,9 +6,11 @@ use std::str::FromStr;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::dimensions::Dimensions;
 use crate::error::{Error, ErrorKind};
-use crate::id::{ResponseId, TicketId};
+use crate::id::TicketId;
+
+pub use crate::dimensions::Dimensions;
+pub use crate::id::ResponseId;
 
 /// The three survey metrics.
 ///
@@ -59,7 +61,7 @@ impl FromStr for SurveyMetric {
 /// An integer rating scale `min..=max` with `0 <= min < max <= 100`.
 ///
 /// ```
-/// use cxmetrics::Scale;
+/// use cxmetrics::survey::Scale;
 /// let scale: Scale = "1-5".parse()?;
 /// assert_eq!(scale, Scale::CSAT);
 /// assert_eq!(scale.points(), 5);
@@ -173,11 +175,27 @@ impl Scale {
 
     fn out_of_range<T>(self, metric: Option<SurveyMetric>, value: String) -> Result<T, Error> {
         ErrorKind::ScoreOutOfRange {
-            metric,
+            metric: metric.map(|m| m.as_str().to_owned()),
             value,
-            scale: self,
+            scale: self.range(),
         }
         .err()
+    }
+
+    /// The scale's points, `min..=max`.
+    pub fn range(self) -> std::ops::RangeInclusive<u8> {
+        self.min..=self.max
+    }
+
+    /// The error of a score or accumulator on scale `other` met where
+    /// this scale was expected.
+    pub(crate) fn mismatch(self, metric: SurveyMetric, other: Scale) -> Error {
+        ErrorKind::ScaleMismatch {
+            metric: metric.as_str().to_owned(),
+            left: self.range(),
+            right: other.range(),
+        }
+        .into()
     }
 }
 
@@ -209,7 +227,7 @@ impl FromStr for Scale {
 /// A valid NPS score, 0..=10.
 ///
 /// ```
-/// use cxmetrics::{NpsCategory, NpsScore};
+/// use cxmetrics::survey::{NpsCategory, NpsScore};
 /// assert_eq!(NpsScore::new(9)?.category(), NpsCategory::Promoter);
 /// assert_eq!(
 ///     NpsScore::new(11).unwrap_err().to_string(),
@@ -277,7 +295,7 @@ pub enum NpsCategory {
 /// counted on another one by mistake.
 ///
 /// ```
-/// use cxmetrics::Scale;
+/// use cxmetrics::survey::Scale;
 /// let score = Scale::CSAT.score(4)?;
 /// assert_eq!((score.value(), score.scale()), (4, Scale::CSAT));
 /// assert!(Scale::CSAT.score(6).is_err());
@@ -358,7 +376,7 @@ impl Scales {
 /// validated on. Four bytes, `Copy`.
 ///
 /// ```
-/// use cxmetrics::{Scales, SurveyMetric, SurveyScore};
+/// use cxmetrics::survey::{Scales, SurveyMetric, SurveyScore};
 /// let score = SurveyScore::new(SurveyMetric::Csat, 4, Scales::default())?;
 /// assert_eq!((score.metric(), score.value()), (SurveyMetric::Csat, 4));
 /// let err = SurveyScore::parse(SurveyMetric::Nps, "11", Scales::default()).unwrap_err();
@@ -383,12 +401,7 @@ impl TryFrom<SurveyScoreRepr> for SurveyScore {
     type Error = Error;
     fn try_from(repr: SurveyScoreRepr) -> Result<Self, Error> {
         if repr.metric == SurveyMetric::Nps && repr.score.scale != Scale::NPS {
-            return ErrorKind::ScaleMismatch {
-                metric: repr.metric,
-                left: Scale::NPS,
-                right: repr.score.scale,
-            }
-            .err();
+            return Err(Scale::NPS.mismatch(repr.metric, repr.score.scale));
         }
         Ok(SurveyScore {
             metric: repr.metric,
@@ -470,7 +483,7 @@ impl SurveyScore {
 /// about whom.
 ///
 /// ```
-/// use cxmetrics::{parse_timestamp, ResponseId, Scales, SurveyMetric, SurveyResponse, SurveyScore};
+/// use cxmetrics::{SurveyResponse, survey::{ResponseId, Scales, SurveyMetric, SurveyScore}, time::parse_timestamp};
 /// let response = SurveyResponse::new(
 ///     ResponseId::new("r1")?,
 ///     SurveyScore::new(SurveyMetric::Nps, 9, Scales::default())?,

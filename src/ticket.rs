@@ -7,7 +7,8 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind};
-use crate::id::{EventId, Name, TicketId};
+
+pub use crate::id::{EventId, Name, TicketId};
 
 /// A ticket's status, as the helpdesks name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -135,7 +136,7 @@ impl EventKind {
     /// (`agent_reply needs an agent`) or [`ErrorKind::UnknownStatus`].
     ///
     /// ```
-    /// use cxmetrics::EventKind;
+    /// use cxmetrics::ticket::EventKind;
     /// let kind = EventKind::from_fields("assigned", Some("ana"), None, None, Some("billing"))?;
     /// assert_eq!(kind.name(), "assigned");
     /// let err = EventKind::from_fields("agent_reply", None, None, None, None).unwrap_err();
@@ -154,8 +155,8 @@ impl EventKind {
         let agent = || {
             name(agent)?.ok_or_else(|| {
                 Error::from(ErrorKind::MissingField {
-                    kind: tag.name(),
-                    field: "agent",
+                    kind: tag.name().to_owned(),
+                    field: "agent".to_owned(),
                 })
             })
         };
@@ -177,8 +178,8 @@ impl EventKind {
             EventTag::Status => {
                 let status = status.filter(|s| !s.is_empty()).ok_or_else(|| {
                     Error::from(ErrorKind::MissingField {
-                        kind: "status",
-                        field: "status",
+                        kind: "status".to_owned(),
+                        field: "status".to_owned(),
                     })
                 })?;
                 EventKind::Status {
@@ -257,7 +258,7 @@ impl EventTag {
 /// One ticket event (CONTRACT section 1.2).
 ///
 /// ```
-/// use cxmetrics::{parse_timestamp, EventId, EventKind, Name, TicketEvent, TicketId};
+/// use cxmetrics::{TicketEvent, ticket::{EventId, EventKind, Name, TicketId}, time::parse_timestamp};
 /// let event = TicketEvent::new(
 ///     EventId::new("e1")?,
 ///     TicketId::new("A")?,
@@ -388,7 +389,7 @@ mod tests {
         let event = TicketEvent::new(
             EventId::new("e1").unwrap(),
             TicketId::new("A").unwrap(),
-            crate::parse_timestamp("2026-03-02T09:00:00+01:00").unwrap(),
+            crate::time::parse_timestamp("2026-03-02T09:00:00+01:00").unwrap(),
             EventKind::Status {
                 status: Status::OnHold,
             },

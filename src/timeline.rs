@@ -32,7 +32,7 @@ const SCAN_LIMIT: usize = 32;
 /// without moving them.
 ///
 /// ```
-/// use cxmetrics::{parse_timestamp, EventId, EventKind, Name, Status, TicketEvent, TicketId, Timeline};
+/// use cxmetrics::{TicketEvent, Timeline, ticket::{EventId, EventKind, Name, Status, TicketId}, time::parse_timestamp};
 /// let event = |id: &str, at: &str, kind| -> Result<TicketEvent, cxmetrics::Error> {
 ///     Ok(TicketEvent::new(EventId::new(id)?, TicketId::new("T-1")?, parse_timestamp(at)?, kind))
 /// };

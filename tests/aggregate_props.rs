@@ -5,9 +5,12 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use cxmetrics::{
-    parse_timestamp, AggregateOptions, Aggregator, Bucket, Dimension, ErrorKind, EventId,
-    EventKind, Name, RecordKind, Rejection, ResponseId, Scales, Status, SurveyMetric,
-    SurveyResponse, SurveyScore, TicketEvent, TicketId,
+    aggregate::Dimension,
+    report::{RecordKind, Rejection},
+    survey::{ResponseId, Scales, SurveyMetric, SurveyScore},
+    ticket::{EventId, EventKind, Name, Status, TicketId},
+    time::{parse_timestamp, Bucket},
+    AggregateOptions, Aggregator, ErrorKind, SurveyResponse, TicketEvent,
 };
 use proptest::prelude::*;
 use serde_json::Value;
@@ -157,7 +160,8 @@ fn options(variant: u8) -> AggregateOptions {
     match variant % 5 {
         4 => {
             // Business hours: Monday to Friday 08:00–18:00 in Berlin, made once.
-            static CALENDAR: std::sync::OnceLock<cxmetrics::Calendar> = std::sync::OnceLock::new();
+            static CALENDAR: std::sync::OnceLock<cxmetrics::calendar::Calendar> =
+                std::sync::OnceLock::new();
             let calendar = CALENDAR.get_or_init(|| {
                 let day = vec![(8 * 3600, 18 * 3600)];
                 let hours = [
@@ -169,7 +173,7 @@ fn options(variant: u8) -> AggregateOptions {
                     vec![],
                     vec![],
                 ];
-                cxmetrics::Calendar::new("Europe/Berlin", hours, &[]).unwrap()
+                cxmetrics::calendar::Calendar::new("Europe/Berlin", hours, &[]).unwrap()
             });
             o.group_by(&[Dimension::Agent])
                 .unwrap()
@@ -204,11 +208,8 @@ fn feed(aggregator: &mut Aggregator, records: &[Record]) {
                 aggregator.add_event(e).unwrap();
             }
             Record::Rejected(kind, line) => {
-                let rejection = Rejection {
-                    file: "input".to_owned(),
-                    line: *line,
-                    reason: "bad".to_owned(),
-                };
+                let bad = cxmetrics::ErrorKind::MalformedRecord("bad".to_owned());
+                let rejection = Rejection::new("input", *line, bad.into());
                 aggregator.add_rejection(*kind, rejection);
             }
         }
@@ -421,7 +422,7 @@ proptest! {
         let expected: Vec<_> = by_agent
             .iter()
             .map(|(agent, k)| {
-                let summary = cxmetrics::TicketSummary { arrivals_by_hour: hours[agent], ..k.summary().unwrap() };
+                let summary = cxmetrics::kpi::TicketSummary { arrivals_by_hour: hours[agent], ..k.summary().unwrap() };
                 (agent.clone(), summary)
             })
             .collect();
@@ -437,7 +438,7 @@ fn foreign_versions_and_options_are_refused() {
     let err = Aggregator::from_bytes(&bytes).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "not a cxmetrics state: format version 9, this build reads version 3"
+        "not a cxmetrics state: format version 9, this build reads version 4"
     );
     assert!(matches!(
         Aggregator::from_bytes(b"PK\x03\x04").unwrap_err().kind(),
@@ -449,9 +450,9 @@ fn foreign_versions_and_options_are_refused() {
         err.to_string(),
         "states made with different options: group by \"channel,team,topic\" vs \"agent\""
     );
-    let scales = cxmetrics::Scales {
-        csat: cxmetrics::Scale::new(1, 10).unwrap(),
-        ces: cxmetrics::Scale::CES,
+    let scales = cxmetrics::survey::Scales {
+        csat: cxmetrics::survey::Scale::new(1, 10).unwrap(),
+        ces: cxmetrics::survey::Scale::CES,
     };
     let mut c = Aggregator::new(AggregateOptions::new().scales(scales));
     assert!(c.merge(&Aggregator::new(AggregateOptions::new())).is_err());

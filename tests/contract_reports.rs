@@ -9,7 +9,11 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use cxmetrics::io::{EventReader, InputFormat, Item, SurveyReader};
 use cxmetrics::{
-    parse_timestamp, AggregateOptions, Aggregator, Bucket, Dimension, RecordKind, Scales,
+    aggregate::Dimension,
+    report::RecordKind,
+    survey::Scales,
+    time::{parse_timestamp, Bucket},
+    AggregateOptions, Aggregator,
 };
 use serde_json::Value;
 
@@ -199,7 +203,7 @@ fn night() {
     let mut hours: [Vec<(u32, u32)>; 7] = Default::default();
     hours[5] = vec![(22 * H, 24 * H)];
     hours[6] = vec![(H, 5 * H)];
-    let calendar = cxmetrics::Calendar::new("Europe/Berlin", hours, &[]).unwrap();
+    let calendar = cxmetrics::calendar::Calendar::new("Europe/Berlin", hours, &[]).unwrap();
     check_with(
         "night/report.json",
         &[],

@@ -6,7 +6,11 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
-use cxmetrics::{parse_timestamp, ResponseId, Scales, SurveyKpis, SurveyMetric, SurveyScore};
+use cxmetrics::{
+    survey::{ResponseId, Scales, SurveyMetric, SurveyScore},
+    time::parse_timestamp,
+    SurveyKpis,
+};
 use serde_json::Value;
 
 /// One accepted response with its grouping fields.
@@ -77,7 +81,7 @@ fn close(actual: f64, expected: &Value) -> bool {
     (actual - expected).abs() <= 1e-9 * expected.abs().max(1.0)
 }
 
-fn interval_matches(actual: Option<cxmetrics::Interval>, expected: &Value) -> bool {
+fn interval_matches(actual: Option<cxmetrics::kpi::Interval>, expected: &Value) -> bool {
     match (actual, expected) {
         (None, Value::Null) => true,
         (Some(i), Value::Array(bounds)) => close(i.lower, &bounds[0]) && close(i.upper, &bounds[1]),
@@ -110,11 +114,14 @@ fn assert_sections(kpis: &SurveyKpis, group: &Value, label: &str) {
             "csat",
             summary.csat,
             "satisfied",
-            (|s: &cxmetrics::ScaleSummary| Some(s.score_ci)) as fn(&_) -> _,
+            (|s: &cxmetrics::kpi::ScaleSummary| Some(s.score_ci)) as fn(&_) -> _,
         ),
-        ("ces", summary.ces, "easy", |s: &cxmetrics::ScaleSummary| {
-            s.mean_ci
-        }),
+        (
+            "ces",
+            summary.ces,
+            "easy",
+            |s: &cxmetrics::kpi::ScaleSummary| s.mean_ci,
+        ),
     ] {
         match (section, group.get(name)) {
             (None, None) => {}

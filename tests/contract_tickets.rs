@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use cxmetrics::{
-    parse_timestamp, EventId, EventKind, Name, TicketEvent, TicketId, TicketMetrics, Timeline,
+    ticket::{EventId, EventKind, Name, TicketId},
+    time::parse_timestamp,
+    timeline::TicketMetrics,
+    TicketEvent, Timeline,
 };
 use serde_json::{json, Value};
 

@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use cxmetrics::{
-    parse_timestamp, AggregateOptions, Aggregator, Dimension, ErrorKind, EventId, EventKind, Name,
-    Status, TicketEvent, TicketId,
+    aggregate::Dimension,
+    ticket::{EventId, EventKind, Name, Status, TicketId},
+    time::parse_timestamp,
+    AggregateOptions, Aggregator, ErrorKind, TicketEvent,
 };
 use proptest::prelude::*;
 

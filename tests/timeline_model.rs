@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, TimeDelta};
 use cxmetrics::{
-    parse_timestamp, EventId, EventKind, Name, Status, TicketEvent, TicketId, Timeline,
+    ticket::{EventId, EventKind, Name, Status, TicketId},
+    time::parse_timestamp,
+    TicketEvent, Timeline,
 };
 use proptest::prelude::*;
 

@@ -2,7 +2,7 @@
 //! and a ticket's lifecycle. Each bench uses part of it.
 #![allow(dead_code)]
 
-use cxmetrics::{EventKind, Name, Status};
+use cxmetrics::ticket::{EventKind, Name, Status};
 
 /// SplitMix64: small, fast and good enough for bench data.
 pub struct Rng(pub u64);

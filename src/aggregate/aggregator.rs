@@ -8,12 +8,12 @@ use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::bits::BitSet;
-use super::bucket::{date_of, Bucketer};
 use super::events::{EventStore, StoredEvent, STATUSES};
 use super::groups::{GroupIndex, GroupKey, GroupMap, RecentGroups, SurveyCounts};
 use super::ids::{IdSet, Repeats};
 use super::intern::Interner;
-use super::options::{AggregateOptions, Bucket, Dimension};
+use super::options::AggregateOptions;
+use crate::dimensions::Dimension;
 use crate::error::{Error, ErrorKind};
 use crate::kpi::{SummaryOptions, SurveyKpis, TicketFacts, TicketKpis};
 use crate::report::{
@@ -21,7 +21,7 @@ use crate::report::{
 };
 use crate::survey::{SurveyMetric, SurveyResponse};
 use crate::ticket::{EventKind, EventTag, TicketEvent};
-use crate::time::Instant;
+use crate::time::{date_of, Bucket, Bucketer, Instant};
 use crate::timeline::{derive_with, Derived, InvalidTicket, Scratch};
 
 /// Rejections kept per kind of record.
@@ -39,7 +39,7 @@ struct StoredResponse {
 }
 
 /// The counts of one kind of record and its first rejections.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct Accounting {
     rows: u64,
     rejected: u64,
@@ -111,7 +111,7 @@ impl Accounting {
 /// thousand buckets (with up to 256 values waiting to be counted).
 ///
 /// ```
-/// use cxmetrics::{parse_timestamp, AggregateOptions, Aggregator, Dimension, ResponseId, Scales, SurveyMetric, SurveyResponse, SurveyScore};
+/// use cxmetrics::{AggregateOptions, Aggregator, SurveyResponse, aggregate::Dimension, survey::{ResponseId, Scales, SurveyMetric, SurveyScore}, time::parse_timestamp};
 /// let options = AggregateOptions::new().group_by(&[Dimension::Agent])?;
 /// let mut aggregator = Aggregator::new(options);
 /// for (id, agent, score) in [("r1", "ana", 10), ("r2", "ana", 6), ("r3", "ben", 9), ("r1", "ana", 10)] {
@@ -221,7 +221,7 @@ impl KeptDimensions {
 }
 
 /// Everything an [`Aggregator`] saves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct State {
     options: AggregateOptions,
     /// Dimension values; symbol = number + 1.
@@ -370,7 +370,7 @@ fn ticket_key(bucketer: &mut Bucketer, options: &AggregateOptions, t: &Derived<u
 impl Aggregator {
     /// An empty aggregator.
     pub fn new(options: AggregateOptions) -> Self {
-        let bucketer = Bucketer::new(options.zone().tz(), options.time_bucket());
+        let bucketer = Bucketer::new(options.zone(), options.time_bucket());
         let kept = KeptDimensions::of(&options);
         let survey_counts = SurveyCounts::new(options.survey_scales());
         Aggregator {
@@ -461,12 +461,7 @@ impl Aggregator {
         let score = response.score();
         let expected = self.state.options.survey_scales().of(score.metric());
         if score.scale() != expected {
-            return ErrorKind::ScaleMismatch {
-                metric: score.metric(),
-                left: expected,
-                right: score.scale(),
-            }
-            .err();
+            return Err(expected.mismatch(score.metric(), score.scale()));
         }
         Ok(())
     }
@@ -1192,7 +1187,7 @@ impl Aggregator {
         state.validate()?;
         let mut aggregator = Aggregator::new(state.options.clone());
         let Some(index) = GroupIndex::of(&state.survey_groups) else {
-            return ErrorKind::CorruptState("a group is stored twice").err();
+            return ErrorKind::corrupt("a group is stored twice").err();
         };
         aggregator.survey_index = index;
         for r in &state.responses {
@@ -1209,7 +1204,7 @@ impl Aggregator {
 impl State {
     /// Checks that every number in the state points at something.
     fn validate(&self) -> Result<(), Error> {
-        let corrupt = |what| Err(ErrorKind::CorruptState(what).into());
+        let corrupt = |what: &str| Err(ErrorKind::corrupt(what).into());
         let names = self.names.len() as u32;
         let dims = self.options.dimensions().len();
         for key in &self.survey_groups {
@@ -1314,11 +1309,11 @@ mod tests {
     /// by one as a timeline's metrics.
     #[test]
     fn gathered_tickets_add_up_as_one_by_one() {
+        use crate::id::Name;
         use crate::id::{EventId, TicketId};
         use crate::ticket::Status;
         use crate::time::parse_timestamp;
         use crate::timeline::Timeline;
-        use crate::Name;
         let options = AggregateOptions::new()
             .group_by(&[Dimension::Agent])
             .unwrap();

@@ -112,7 +112,7 @@ impl TryFrom<EventStoreRepr> for EventStore {
     type Error = Error;
     fn try_from(repr: EventStoreRepr) -> Result<Self, Error> {
         if !repr.dims.is_empty() && repr.dims.len() != repr.core.len() {
-            return ErrorKind::CorruptState("event dimensions do not match the events").err();
+            return ErrorKind::corrupt("event dimensions do not match the events").err();
         }
         Ok(EventStore {
             core: repr.core,

@@ -210,7 +210,7 @@ impl TryFrom<InternerRepr> for Interner {
     /// Takes the arena as read, after checking it, and files every string
     /// in a new table.
     fn try_from(repr: InternerRepr) -> Result<Self, Error> {
-        let corrupt = |what| ErrorKind::CorruptState(what).err();
+        let corrupt = |what: &str| ErrorKind::corrupt(what).err();
         let mut start = 0u32;
         for &end in &repr.ends {
             if end < start || end as usize > repr.bytes.len() {
@@ -448,7 +448,7 @@ impl Interner {
             for (i, &hash) in hashes[..len].iter().enumerate() {
                 let number = (start + i) as u32;
                 match self.find(|| self.bytes(number), hash) {
-                    Ok(_) => return ErrorKind::CorruptState("a string is stored twice").err(),
+                    Ok(_) => return ErrorKind::corrupt("a string is stored twice").err(),
                     Err(free) => self.slots[free] = hash & !0xFFFF_FFFF | u64::from(number + 1),
                 }
             }

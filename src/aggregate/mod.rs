@@ -3,7 +3,6 @@
 
 mod aggregator;
 mod bits;
-mod bucket;
 mod events;
 mod groups;
 mod ids;
@@ -11,5 +10,6 @@ mod intern;
 mod options;
 mod snapshot;
 
+pub use crate::dimensions::Dimension;
 pub use aggregator::Aggregator;
-pub use options::{AggregateOptions, Bucket, Dimension, TimeZone};
+pub use options::AggregateOptions;

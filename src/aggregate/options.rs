@@ -1,168 +1,19 @@
 //! What the aggregator groups by, and how.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::dimensions::Dimension;
 use crate::error::{Error, ErrorKind};
 use crate::survey::Scales;
-
-/// A dimension a report can be grouped by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dimension {
-    /// The agent: the response's, or the ticket's last assigned agent,
-    /// else its first replier.
-    Agent,
-    /// The channel.
-    Channel,
-    /// The team.
-    Team,
-    /// The topic (the kind of request).
-    Topic,
-}
-
-impl Dimension {
-    /// The contract's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dimension::Agent => "agent",
-            Dimension::Channel => "channel",
-            Dimension::Team => "team",
-            Dimension::Topic => "topic",
-        }
-    }
-}
-
-impl fmt::Display for Dimension {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Dimension {
-    type Err = Error;
-    fn from_str(text: &str) -> Result<Self, Error> {
-        match text {
-            "agent" => Ok(Dimension::Agent),
-            "channel" => Ok(Dimension::Channel),
-            "team" => Ok(Dimension::Team),
-            "topic" => Ok(Dimension::Topic),
-            _ => ErrorKind::UnknownDimension(text.to_owned()).err(),
-        }
-    }
-}
-
-/// The time bucket of a group, in the report's time zone.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Bucket {
-    /// No time bucket.
-    #[default]
-    None,
-    /// A local date (23 or 25 hours on DST days).
-    Day,
-    /// An ISO week, Monday first, labelled by its Monday.
-    Week,
-    /// A calendar month, labelled by its first day.
-    Month,
-}
-
-impl Bucket {
-    /// The contract's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Bucket::None => "none",
-            Bucket::Day => "day",
-            Bucket::Week => "week",
-            Bucket::Month => "month",
-        }
-    }
-}
-
-impl fmt::Display for Bucket {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Bucket {
-    type Err = Error;
-    fn from_str(text: &str) -> Result<Self, Error> {
-        match text {
-            "none" => Ok(Bucket::None),
-            "day" => Ok(Bucket::Day),
-            "week" => Ok(Bucket::Week),
-            "month" => Ok(Bucket::Month),
-            _ => ErrorKind::UnknownBucket(text.to_owned()).err(),
-        }
-    }
-}
-
-/// An IANA time zone, kept with the name it was given by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct TimeZone {
-    name: String,
-    tz: chrono_tz::Tz,
-}
-
-impl TimeZone {
-    /// The zone named `name` (`UTC`, `Europe/Berlin`, …), case-sensitive.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::UnknownTimeZone`] naming the text.
-    pub fn new(name: &str) -> Result<Self, Error> {
-        let tz = name
-            .parse::<chrono_tz::Tz>()
-            .map_err(|_| ErrorKind::UnknownTimeZone(name.to_owned()))?;
-        Ok(TimeZone {
-            name: name.to_owned(),
-            tz,
-        })
-    }
-
-    /// The name as given.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    pub(crate) fn tz(&self) -> chrono_tz::Tz {
-        self.tz
-    }
-}
-
-impl Default for TimeZone {
-    fn default() -> Self {
-        TimeZone {
-            name: "UTC".to_owned(),
-            tz: chrono_tz::UTC,
-        }
-    }
-}
-
-impl TryFrom<String> for TimeZone {
-    type Error = Error;
-    fn try_from(name: String) -> Result<Self, Error> {
-        TimeZone::new(&name)
-    }
-}
-
-impl From<TimeZone> for String {
-    fn from(zone: TimeZone) -> String {
-        zone.name
-    }
-}
+use crate::time::{Bucket, TimeZone};
 
 /// How an [`Aggregator`](crate::Aggregator) groups and cuts its input
 /// (CONTRACT section 4). Two states merge only when their options are
 /// equal.
 ///
 /// ```
-/// use cxmetrics::{AggregateOptions, Bucket, Dimension};
+/// use cxmetrics::{AggregateOptions, aggregate::Dimension, time::Bucket};
 /// let options = AggregateOptions::new()
 ///     .group_by(&[Dimension::Agent, Dimension::Channel])?
 ///     .bucket(Bucket::Week)
@@ -201,7 +52,7 @@ impl AggregateOptions {
     pub fn group_by(mut self, dimensions: &[Dimension]) -> Result<Self, Error> {
         for (i, d) in dimensions.iter().enumerate() {
             if dimensions[..i].contains(d) {
-                return ErrorKind::RepeatedDimension(*d).err();
+                return ErrorKind::RepeatedDimension(d.as_str().to_owned()).err();
             }
         }
         self.group_by = dimensions.to_vec();

@@ -8,7 +8,7 @@ const MAGIC: &[u8; 8] = b"CXMSTATE";
 
 /// The version of the layout after the header; a state of another version
 /// is refused rather than misread.
-const VERSION: u16 = 3;
+const VERSION: u16 = 4;
 
 impl Aggregator {
     /// The whole state as bytes: an 8-byte magic `CXMSTATE`, a 2-byte
@@ -60,13 +60,13 @@ impl Aggregator {
             .err();
         }
         let (state, trailing): (State, &[u8]) = postcard::take_from_bytes(rest).map_err(|e| {
-            Error::from(ErrorKind::CorruptState(match e {
+            Error::from(ErrorKind::corrupt(match e {
                 postcard::Error::DeserializeUnexpectedEnd => "truncated",
                 _ => "unreadable data",
             }))
         })?;
         if !trailing.is_empty() {
-            return ErrorKind::CorruptState("bytes after the state").err();
+            return ErrorKind::corrupt("bytes after the state").err();
         }
         Aggregator::from_state(state)
     }

@@ -1,7 +1,8 @@
 //! A record's fields, whatever the format, and their validation into the
 //! library's types.
 
-use crate::aggregate::Dimension;
+use crate::dimensions::Dimension;
+use crate::error::{Error, ErrorKind};
 use crate::id::{EventId, Name, ResponseId, TicketId};
 use crate::survey::{Scales, SurveyMetric, SurveyResponse, SurveyScore};
 use crate::ticket::{EventKind, TicketEvent};
@@ -73,23 +74,26 @@ pub(crate) trait Fields {
     fn field(&self, key: Key) -> Field<'_>;
 }
 
-fn required(fields: &impl Fields, key: Key, integers: bool) -> Result<&str, String> {
-    optional(fields, key, integers)?.ok_or_else(|| format!("missing {}", key.name()))
+fn required(fields: &impl Fields, key: Key, integers: bool) -> Result<&str, Error> {
+    optional(fields, key, integers)?
+        .ok_or_else(|| ErrorKind::MissingValue(key.name().to_owned()).into())
 }
 
-fn optional(fields: &impl Fields, key: Key, integers: bool) -> Result<Option<&str>, String> {
-    let name = key.name();
+fn optional(fields: &impl Fields, key: Key, integers: bool) -> Result<Option<&str>, Error> {
+    let wrong = |found: &str| {
+        ErrorKind::WrongType {
+            field: key.name().to_owned(),
+            found: found.to_owned(),
+        }
+        .err()
+    };
     match fields.field(key) {
         Field::Absent => Ok(None),
         Field::Text(text) => Ok(Some(text)),
         Field::Integer(text) if integers => Ok(Some(text)),
-        Field::Integer(_) => Err(format!("{name} must be a string, not a number")),
-        Field::Other(kind) => Err(format!("{name} must be a string, not {kind}")),
+        Field::Integer(_) => wrong("a number"),
+        Field::Other(kind) => wrong(kind),
     }
-}
-
-fn text_error(error: crate::Error) -> String {
-    error.to_string()
 }
 
 /// Validates a survey response (CONTRACT section 1.1). Every field is
@@ -99,14 +103,11 @@ pub(crate) fn survey(
     fields: &impl Fields,
     scales: Scales,
     keep: Option<&[Dimension]>,
-) -> Result<SurveyResponse, String> {
-    let id = ResponseId::new(required(fields, Key::Id, true)?).map_err(text_error)?;
-    let metric: SurveyMetric = required(fields, Key::Metric, false)?
-        .parse()
-        .map_err(text_error)?;
-    let score = SurveyScore::parse(metric, required(fields, Key::Score, true)?, scales)
-        .map_err(text_error)?;
-    let at = parse_timestamp(required(fields, Key::At, false)?).map_err(text_error)?;
+) -> Result<SurveyResponse, Error> {
+    let id = ResponseId::new(required(fields, Key::Id, true)?)?;
+    let metric: SurveyMetric = required(fields, Key::Metric, false)?.parse()?;
+    let score = SurveyScore::parse(metric, required(fields, Key::Score, true)?, scales)?;
+    let at = parse_timestamp(required(fields, Key::At, false)?)?;
     let mut response = SurveyResponse::new(id, score, at);
     let kept = |d: Dimension| keep.is_none_or(|k| k.contains(&d));
     if let Some(agent) = optional(fields, Key::Agent, false)?.filter(|_| kept(Dimension::Agent)) {
@@ -124,17 +125,17 @@ pub(crate) fn survey(
         response = response.with_topic(topic);
     }
     if let Some(ticket) = optional(fields, Key::Ticket, true)?.filter(|_| keep.is_none()) {
-        response = response.with_ticket(TicketId::new(ticket).map_err(text_error)?);
+        response = response.with_ticket(TicketId::new(ticket)?);
     }
     Ok(response)
 }
 
 /// Validates a ticket event (CONTRACT section 1.2): only the fields its
 /// kind uses are looked at.
-pub(crate) fn event(fields: &impl Fields) -> Result<TicketEvent, String> {
-    let id = EventId::new(required(fields, Key::Id, true)?).map_err(text_error)?;
-    let ticket = TicketId::new(required(fields, Key::Ticket, true)?).map_err(text_error)?;
-    let at = parse_timestamp(required(fields, Key::At, false)?).map_err(text_error)?;
+pub(crate) fn event(fields: &impl Fields) -> Result<TicketEvent, Error> {
+    let id = EventId::new(required(fields, Key::Id, true)?)?;
+    let ticket = TicketId::new(required(fields, Key::Ticket, true)?)?;
+    let at = parse_timestamp(required(fields, Key::At, false)?)?;
     let kind = required(fields, Key::Kind, false)?;
     let uses = |key: Key| {
         matches!(
@@ -159,10 +160,10 @@ pub(crate) fn event(fields: &impl Fields) -> Result<TicketEvent, String> {
     let status = used(Key::Status)?;
     let channel = used(Key::Channel)?;
     let team = used(Key::Team)?;
-    let kind = EventKind::from_fields(kind, agent, status, channel, team).map_err(text_error)?;
+    let kind = EventKind::from_fields(kind, agent, status, channel, team)?;
     let event = TicketEvent::new(id, ticket, at, kind);
     Ok(match optional(fields, Key::Topic, false)? {
-        Some(topic) => event.with_topic(Name::new(topic).map_err(text_error)?),
+        Some(topic) => event.with_topic(Name::new(topic)?),
         None => event,
     })
 }

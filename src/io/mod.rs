@@ -8,12 +8,12 @@
 //!
 //! ```
 //! use cxmetrics::io::{InputFormat, Item, SurveyReader};
-//! use cxmetrics::Scales;
+//! use cxmetrics::survey::Scales;
 //! let csv = "id,metric,score,at\nr1,nps,9,2026-03-02T09:00:00Z\nr2,nps,11,2026-03-02T09:00:00Z\n";
 //! let mut reader = SurveyReader::new(csv.as_bytes(), InputFormat::Csv, "surveys.csv", Scales::default())?;
 //! assert!(matches!(reader.next(), Some(Ok(Item::Record(_)))));
 //! match reader.next() {
-//!     Some(Ok(Item::Rejected(r))) => assert_eq!((r.line, r.reason.as_str()), (3, "score 11 out of range 0..=10 for nps")),
+//!     Some(Ok(Item::Rejected(r))) => assert_eq!((r.line, r.reason().as_str()), (3, "score 11 out of range 0..=10 for nps")),
 //!     other => panic!("{other:?}"),
 //! }
 //! assert!(reader.next().is_none());
@@ -30,7 +30,7 @@ use std::str::FromStr;
 
 use rows::{CsvRows, JsonRows, Row};
 
-use crate::aggregate::Dimension;
+use crate::dimensions::Dimension;
 use crate::error::{Error, ErrorKind};
 use crate::report::Rejection;
 use crate::survey::{Scales, SurveyResponse};
@@ -109,7 +109,7 @@ impl<R: Read> Rows<R> {
     fn next_item<T>(
         &mut self,
         file: &str,
-        validate: impl Fn(&Row<'_>) -> Result<T, String>,
+        validate: impl Fn(&Row<'_>) -> Result<T, Error>,
     ) -> Option<Result<Item<T>, Error>> {
         let next = match self {
             Rows::Csv(rows) => rows.next_row(),
@@ -122,11 +122,7 @@ impl<R: Read> Rows<R> {
         };
         let item = match validate(&row) {
             Ok(record) => Item::Record(record),
-            Err(reason) => Item::Rejected(Rejection {
-                file: file.to_owned(),
-                line,
-                reason,
-            }),
+            Err(error) => Item::Rejected(Rejection::new(file, line, error)),
         };
         Some(Ok(item))
     }
@@ -139,28 +135,25 @@ impl<R: Read> Rows<R> {
     }
 }
 
-fn validated<T>(
-    row: &Row<'_>,
-    f: impl Fn(&dyn FieldsDyn) -> Result<T, String>,
-) -> Result<T, String> {
+fn validated<T>(row: &Row<'_>, f: impl Fn(&dyn FieldsDyn) -> Result<T, Error>) -> Result<T, Error> {
     match row {
         Row::Csv(csv) => f(csv),
         Row::Json(json) => f(*json),
-        Row::Rejected(reason) => Err(reason.clone()),
+        Row::Rejected(reason) => ErrorKind::MalformedRecord(reason.clone()).err(),
     }
 }
 
 /// Object-safe access to fields, for [`validated`].
 trait FieldsDyn {
-    fn survey(&self, scales: Scales, keep: Option<&[Dimension]>) -> Result<SurveyResponse, String>;
-    fn event(&self) -> Result<TicketEvent, String>;
+    fn survey(&self, scales: Scales, keep: Option<&[Dimension]>) -> Result<SurveyResponse, Error>;
+    fn event(&self) -> Result<TicketEvent, Error>;
 }
 
 impl<F: fields::Fields> FieldsDyn for F {
-    fn survey(&self, scales: Scales, keep: Option<&[Dimension]>) -> Result<SurveyResponse, String> {
+    fn survey(&self, scales: Scales, keep: Option<&[Dimension]>) -> Result<SurveyResponse, Error> {
         fields::survey(self, scales, keep)
     }
-    fn event(&self) -> Result<TicketEvent, String> {
+    fn event(&self) -> Result<TicketEvent, Error> {
         fields::event(self)
     }
 }
@@ -230,7 +223,7 @@ impl<R: Read> Iterator for SurveyReader<R> {
 /// let items: Vec<_> = EventReader::new(jsonl.as_bytes(), InputFormat::JsonLines, "events.jsonl")?.collect::<Result<_, _>>()?;
 /// // `agent` is not used by `created`: its type does not matter.
 /// assert!(matches!(&items[0], Item::Record(e) if e.id().as_str() == "7"));
-/// assert!(matches!(&items[1], Item::Rejected(r) if r.reason == "agent_reply needs an agent"));
+/// assert!(matches!(&items[1], Item::Rejected(r) if r.reason() == "agent_reply needs an agent"));
 /// assert!(matches!(&items[2], Item::Rejected(r) if r.line == 3));
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```

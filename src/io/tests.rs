@@ -15,7 +15,7 @@ fn rejected<T: fmt::Debug>(items: &[Item<T>]) -> Vec<(u64, String)> {
     items
         .iter()
         .filter_map(|i| match i {
-            Item::Rejected(r) => Some((r.line, r.reason.clone())),
+            Item::Rejected(r) => Some((r.line, r.reason())),
             Item::Record(_) => None,
         })
         .collect()

@@ -54,7 +54,7 @@ impl ScoreCounts {
     pub(crate) fn from_counts(scale: Scale, counts: Vec<u64>) -> Result<Self, Error> {
         if counts.len() != scale.points() {
             return ErrorKind::CountsLength {
-                scale,
+                scale: scale.range(),
                 len: counts.len(),
             }
             .err();
@@ -117,12 +117,7 @@ impl ScoreCounts {
     /// A scale mismatch, or a total beyond `u64` (`self` is then unchanged).
     pub(crate) fn merge(&mut self, other: &ScoreCounts, metric: SurveyMetric) -> Result<(), Error> {
         if self.scale != other.scale {
-            return ErrorKind::ScaleMismatch {
-                metric,
-                left: self.scale,
-                right: other.scale,
-            }
-            .err();
+            return Err(self.scale.mismatch(metric, other.scale));
         }
         if self.total().checked_add(other.total()).is_none() {
             return ErrorKind::CountOverflow.err();

@@ -32,7 +32,7 @@ const GAMMA: f64 = (1.0 + RELATIVE_ACCURACY) / (1.0 - RELATIVE_ACCURACY);
 ///
 /// ```
 /// use std::time::Duration;
-/// use cxmetrics::Distribution;
+/// use cxmetrics::kpi::Distribution;
 /// let d: Distribution = [30, 60, 90, 600].into_iter().map(Duration::from_secs).collect();
 /// assert_eq!(d.count(), 4);
 /// assert_eq!(d.mean(), Some(Duration::from_secs(195)));
@@ -290,7 +290,7 @@ impl TryFrom<DistributionRepr> for Distribution {
             Store::Sketch(b) => b.total().filter(|_| b.counts.len() <= 1 << 16),
         };
         if stored != Some(repr.count) {
-            return ErrorKind::CorruptState("distribution counts do not add up").err();
+            return ErrorKind::corrupt("distribution counts do not add up").err();
         }
         Ok(Distribution {
             count: repr.count,

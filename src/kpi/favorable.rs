@@ -16,7 +16,7 @@ use crate::survey::Scale;
 /// = less effort) use [`Favorable::BelowMidpoint`] (1–2 on 1–5).
 ///
 /// ```
-/// use cxmetrics::{Favorable, Scale};
+/// use cxmetrics::{kpi::Favorable, survey::Scale};
 /// assert_eq!(Favorable::TopTwoBox.points(Scale::CSAT)?, 4..=5);
 /// assert_eq!(Favorable::TopTwoBox.points(Scale::new(1, 3)?)?, 3..=3);
 /// assert_eq!(Favorable::AboveMidpoint.points(Scale::CES)?, 5..=7);
@@ -76,9 +76,9 @@ impl Favorable {
             _ => return Ok(lo as u8..=hi as u8),
         };
         ErrorKind::InvalidRule {
-            rule: self,
-            scale,
-            selected,
+            rule: self.to_string(),
+            scale: scale.range(),
+            selected: selected.to_owned(),
         }
         .err()
     }

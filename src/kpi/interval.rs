@@ -16,10 +16,10 @@ pub const Z95: f64 = 1.959963984540054;
 /// The normal quantile `z = Φ⁻¹(1 − (1 − level)/2)` is computed once, here.
 ///
 /// ```
-/// use cxmetrics::Confidence;
+/// use cxmetrics::kpi::Confidence;
 /// let c90 = Confidence::new(0.90)?;
 /// assert!((c90.z() - 1.6448536269514722).abs() < 1e-12);
-/// assert_eq!(Confidence::default().z(), cxmetrics::Z95);
+/// assert_eq!(Confidence::default().z(), cxmetrics::kpi::Z95);
 /// assert!(Confidence::new(1.0).is_err());
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```

@@ -16,7 +16,7 @@ use crate::survey::{NpsScore, Scale, SurveyMetric};
 /// any order with the result of one pass.
 ///
 /// ```
-/// use cxmetrics::{Nps, NpsScore};
+/// use cxmetrics::{kpi::Nps, survey::NpsScore};
 /// let nps: Nps = [10, 9, 9, 8, 3]
 ///     .into_iter()
 ///     .map(NpsScore::new)
@@ -211,7 +211,7 @@ impl NpsSummary {
     /// groups.
     ///
     /// ```
-    /// use cxmetrics::{Nps, NpsInterval, NpsScore, SummaryOptions};
+    /// use cxmetrics::{kpi::{Nps, NpsInterval, SummaryOptions}, survey::NpsScore};
     /// let group = |det: usize, pas: usize, pro: usize| -> Result<Nps, cxmetrics::Error> {
     ///     let scores = [(0, det), (7, pas), (10, pro)];
     ///     scores.iter().flat_map(|&(s, n)| std::iter::repeat(s).take(n)).map(NpsScore::new).collect()

@@ -24,7 +24,7 @@ pub enum NpsInterval {
 /// adjusted Wald).
 ///
 /// ```
-/// use cxmetrics::{Confidence, NpsInterval, SummaryOptions};
+/// use cxmetrics::kpi::{Confidence, NpsInterval, SummaryOptions};
 /// let options = SummaryOptions {
 ///     confidence: Confidence::new(0.90)?,
 ///     nps_interval: NpsInterval::Wald,

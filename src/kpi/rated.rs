@@ -45,12 +45,7 @@ impl Rated {
     #[inline]
     fn add(&mut self, score: ScaleScore, metric: SurveyMetric) -> Result<(), Error> {
         if score.scale() != self.counts.scale() {
-            return ErrorKind::ScaleMismatch {
-                metric,
-                left: self.counts.scale(),
-                right: score.scale(),
-            }
-            .err();
+            return Err(self.counts.scale().mismatch(metric, score.scale()));
         }
         self.counts.add(score.value());
         Ok(())
@@ -59,9 +54,9 @@ impl Rated {
     fn merge(&mut self, other: &Rated, metric: SurveyMetric) -> Result<(), Error> {
         if self.rule != other.rule {
             return ErrorKind::RuleMismatch {
-                metric,
-                left: self.rule,
-                right: other.rule,
+                metric: metric.as_str().to_owned(),
+                left: self.rule.to_string(),
+                right: other.rule.to_string(),
             }
             .err();
         }
@@ -319,7 +314,7 @@ rated_metric!(
     /// with a Student t interval.
     ///
     /// ```
-    /// use cxmetrics::{Csat, Scale};
+    /// use cxmetrics::{kpi::Csat, survey::Scale};
     /// let mut csat = Csat::default();
     /// for value in [5, 5, 4, 3, 1] {
     ///     csat.add(Scale::CSAT.score(value)?)?;
@@ -347,7 +342,7 @@ rated_metric!(
     /// [`Favorable::BelowMidpoint`] with [`Ces::with_rule`].
     ///
     /// ```
-    /// use cxmetrics::{Ces, Favorable, Scale};
+    /// use cxmetrics::{kpi::{Ces, Favorable}, survey::Scale};
     /// let mut ces = Ces::default();
     /// for value in [7, 6, 4] {
     ///     ces.add_value(value)?;

@@ -7,14 +7,14 @@ use super::favorable::Favorable;
 use super::nps::{Nps, NpsSummary};
 use super::options::SummaryOptions;
 use super::rated::{Ces, Csat, ScaleSummary};
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::survey::{Scales, SurveyScore};
 
 /// NPS, CSAT and CES of one group, updated from a stream of responses of
 /// any metric.
 ///
 /// ```
-/// use cxmetrics::{Scales, SurveyKpis, SurveyMetric, SurveyScore};
+/// use cxmetrics::{SurveyKpis, survey::{Scales, SurveyMetric, SurveyScore}};
 /// let scales = Scales::default();
 /// let mut kpis = SurveyKpis::new(scales);
 /// for (metric, value) in [(SurveyMetric::Nps, 10), (SurveyMetric::Csat, 4), (SurveyMetric::Ces, 6)] {
@@ -81,12 +81,7 @@ impl SurveyKpis {
         ];
         let counts = &mut *tables[metric as usize];
         if counts.scale() != score.scale() {
-            return ErrorKind::ScaleMismatch {
-                metric,
-                left: counts.scale(),
-                right: score.scale(),
-            }
-            .err();
+            return Err(counts.scale().mismatch(metric, score.scale()));
         }
         counts.add(score.value());
         Ok(())

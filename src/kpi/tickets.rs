@@ -45,7 +45,7 @@ impl TicketFacts {
 /// merges exactly.
 ///
 /// ```
-/// use cxmetrics::{parse_timestamp, EventId, EventKind, Name, Status, TicketEvent, TicketId, TicketKpis, Timeline};
+/// use cxmetrics::{TicketEvent, TicketKpis, Timeline, ticket::{EventId, EventKind, Name, Status, TicketId}, time::parse_timestamp};
 /// let mut timeline = Timeline::new();
 /// for (id, at, kind) in [
 ///     ("e1", "2026-03-02T09:00:00Z", EventKind::Created { channel: None, team: None }),

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::id::EventId;
-use crate::parse_timestamp;
+use crate::time::parse_timestamp;
 use proptest::prelude::*;
 
 /// Parses one line of the contract's JSON Lines event format.

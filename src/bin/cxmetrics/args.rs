@@ -5,7 +5,12 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cxmetrics::io::InputFormat;
-use cxmetrics::{parse_timestamp, AggregateOptions, Bucket, Dimension, Scale, Scales};
+use cxmetrics::{
+    aggregate::Dimension,
+    survey::{Scale, Scales},
+    time::{parse_timestamp, Bucket},
+    AggregateOptions,
+};
 
 /// Customer-service KPIs with exact definitions: NPS, CSAT and CES with
 /// confidence intervals; first response, reply, resolution and handle
@@ -170,7 +175,7 @@ pub struct ReportArgs {
     pub targets: Option<PathBuf>,
     /// Erlang C agents per local hour for this service-level target (`80/20s`).
     #[arg(long, value_name = "P/Ts", value_parser = parse_target)]
-    pub staffing: Option<cxmetrics::ServiceTarget>,
+    pub staffing: Option<cxmetrics::staffing::ServiceTarget>,
 }
 
 impl ReportArgs {
@@ -254,7 +259,7 @@ fn parse_scale(text: &str) -> Result<Scale, String> {
     text.parse().map_err(|e: cxmetrics::Error| e.to_string())
 }
 
-fn parse_target(text: &str) -> Result<cxmetrics::ServiceTarget, String> {
+fn parse_target(text: &str) -> Result<cxmetrics::staffing::ServiceTarget, String> {
     text.parse().map_err(|e: cxmetrics::Error| e.to_string())
 }
 

@@ -6,7 +6,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use cxmetrics::{Calendar, SlaPolicy, SlaTargets};
+use cxmetrics::{
+    calendar::Calendar,
+    sla::{SlaPolicy, SlaTargets},
+};
 use serde::Deserialize;
 
 use crate::Failure;
@@ -221,17 +224,17 @@ impl<'de> Deserialize<'de> for TargetsFile {
 pub fn targets(
     path: &Path,
     options: &cxmetrics::AggregateOptions,
-) -> Result<cxmetrics::Targets, Failure> {
+) -> Result<cxmetrics::report::Targets, Failure> {
     let fail = |what: String| Failure(format!("{}: {what}", path.display()));
     let file: TargetsFile = serde_json::from_str(&read(path)?).map_err(|e| fail(e.to_string()))?;
     let targets = file
         .0
         .into_iter()
-        .map(|(metric, b)| cxmetrics::Target {
+        .map(|(metric, b)| cxmetrics::report::Target {
             metric,
             min: b.min,
             max: b.max,
         })
         .collect();
-    cxmetrics::Targets::new(targets, options).map_err(|e| fail(e.to_string()))
+    cxmetrics::report::Targets::new(targets, options).map_err(|e| fail(e.to_string()))
 }

@@ -8,7 +8,10 @@ use std::time::Instant;
 use std::sync::Mutex;
 
 use cxmetrics::io::{EventReader, InputFormat, Item, SurveyReader};
-use cxmetrics::{AggregateOptions, Aggregator, RecordKind, Rejection};
+use cxmetrics::{
+    report::{RecordKind, Rejection},
+    AggregateOptions, Aggregator,
+};
 
 use crate::args::InputArgs;
 use crate::Failure;
@@ -174,7 +177,9 @@ fn reject(
     if input.strict {
         return Err(Failure(format!(
             "{}:{}: {}",
-            rejection.file, rejection.line, rejection.reason
+            rejection.file,
+            rejection.line,
+            rejection.reason()
         )));
     }
     aggregator.add_rejection(kind, rejection);

@@ -133,7 +133,7 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
 fn staffing(args: StaffingArgs) -> Result<(), Failure> {
     let fail = |e: cxmetrics::Error| Failure(e.to_string());
     let mut question =
-        cxmetrics::Staffing::new(&args.arrivals, &args.interval, &args.aht, &args.target)
+        cxmetrics::staffing::Staffing::new(&args.arrivals, &args.interval, &args.aht, &args.target)
             .map_err(fail)?;
     if let Some(shrinkage) = &args.shrinkage {
         question = question.shrinkage(shrinkage).map_err(fail)?;

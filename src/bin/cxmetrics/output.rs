@@ -10,7 +10,12 @@
 
 use std::io::Write;
 
-use cxmetrics::{Bucket, DistributionSummary, GroupReport, Interval, Report};
+use cxmetrics::{
+    kpi::{DistributionSummary, Interval},
+    report::GroupReport,
+    time::Bucket,
+    Report,
+};
 
 /// The report as the contract's JSON.
 pub fn json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -101,7 +106,7 @@ fn header_group(report: &Report) -> GroupReport {
     GroupReport {
         bucket: None,
         dimensions: report.group_by.iter().map(|d| (*d, None)).collect(),
-        surveys: cxmetrics::SurveySummary {
+        surveys: cxmetrics::kpi::SurveySummary {
             nps: None,
             csat: None,
             ces: None,
@@ -236,7 +241,7 @@ impl Extra {
     }
 }
 
-fn sla_count(sla: &cxmetrics::SlaCounts, key: &str) -> Option<cxmetrics::SlaCount> {
+fn sla_count(sla: &cxmetrics::sla::SlaCounts, key: &str) -> Option<cxmetrics::sla::SlaCount> {
     match key {
         "first_response" => sla.first_response,
         "reply" => sla.reply,
@@ -404,7 +409,7 @@ pub fn table(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let total = i.surveys.rejected + i.events.rejected;
         writeln!(out, "{total} rejected records; the first:")?;
         for r in report.rejections.iter().take(5) {
-            writeln!(out, "  {}:{}: {}", r.file, r.line, r.reason)?;
+            writeln!(out, "  {}:{}: {}", r.file, r.line, r.reason())?;
         }
     }
     Ok(())

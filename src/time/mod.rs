@@ -1,9 +1,30 @@
-//! Strict timestamps, as the contract spells them, and the instants the
-//! hot paths compare.
+//! Time: strict timestamps, IANA time zones with their exact offset
+//! changes, and DST-exact time buckets.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use cxmetrics::time::{parse_timestamp, Bucket, TimeZone};
+//! let zone = TimeZone::new("Europe/Berlin")?;
+//! // 23:30 UTC on Sunday 2026-03-29 is already Monday in Berlin (CEST, +02:00).
+//! let at = parse_timestamp("2026-03-29T23:30:00Z")?.to_utc();
+//! let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+//! assert_eq!(Bucket::Day.label(at, &zone), date(2026, 3, 30));
+//! assert_eq!(Bucket::Week.label(at, &zone), date(2026, 3, 30));
+//! assert_eq!(Bucket::Month.label(at, &zone), date(2026, 3, 1));
+//! assert_eq!(Bucket::None.label(at, &zone), None);
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
+
+mod bucket;
+mod zone;
+
+pub use bucket::Bucket;
+pub(crate) use bucket::{date_of, Bucketer};
+pub use zone::TimeZone;
 
 use std::time::Duration;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Utc};
 
 use crate::error::{Error, ErrorKind};
 
@@ -23,10 +44,10 @@ use crate::error::{Error, ErrorKind};
 /// # Example
 ///
 /// ```
-/// let at = cxmetrics::parse_timestamp("2026-03-02T09:00:00.5+01:00")?;
+/// let at = cxmetrics::time::parse_timestamp("2026-03-02T09:00:00.5+01:00")?;
 /// assert_eq!(at.timestamp(), 1_772_438_400); // 2026-03-02T08:00:00Z
 /// assert_eq!(at.timestamp_subsec_millis(), 500);
-/// assert!(cxmetrics::parse_timestamp("2026-03-02 09:00:00Z").is_err());
+/// assert!(cxmetrics::time::parse_timestamp("2026-03-02 09:00:00Z").is_err());
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 pub fn parse_timestamp(text: &str) -> Result<DateTime<FixedOffset>, Error> {
@@ -93,7 +114,7 @@ pub(crate) struct Instant {
 }
 
 impl Instant {
-    pub(crate) fn of<Tz: TimeZone>(at: &DateTime<Tz>) -> Instant {
+    pub(crate) fn of<Tz: chrono::TimeZone>(at: &DateTime<Tz>) -> Instant {
         Instant {
             secs: at.timestamp(),
             nanos: at.timestamp_subsec_nanos(),

@@ -1,9 +1,90 @@
 //! Time buckets in an IANA time zone, DST-correct and cheap per record.
 
-use chrono::{Datelike, NaiveDate, Offset, TimeZone as _};
+use std::fmt;
+use std::str::FromStr;
 
-use super::options::Bucket;
-use crate::time::Instant;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Instant, TimeZone};
+use crate::error::{Error, ErrorKind};
+
+/// The time bucket of a group, in the report's time zone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bucket {
+    /// No time bucket.
+    #[default]
+    None,
+    /// A local date (23 or 25 hours on DST days).
+    Day,
+    /// An ISO week, Monday first, labelled by its Monday.
+    Week,
+    /// A calendar month, labelled by its first day.
+    Month,
+}
+
+impl Bucket {
+    /// The contract's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bucket::None => "none",
+            Bucket::Day => "day",
+            Bucket::Week => "week",
+            Bucket::Month => "month",
+        }
+    }
+}
+
+impl Bucket {
+    /// The label of the bucket of local day `day`.
+    fn label_of(self, day: i32) -> i32 {
+        match self {
+            Bucket::None => 0,
+            Bucket::Day => day,
+            // 1970-01-01 was a Thursday: Monday is 3 days before.
+            Bucket::Week => day - (day + 3).rem_euclid(7),
+            Bucket::Month => month_of(day).0,
+        }
+    }
+
+    /// The bucket of instant `at` in `zone`, named by its first local
+    /// date: the local date itself, the Monday of its ISO week, or the
+    /// first of its month; `None` for [`Bucket::None`].
+    ///
+    /// Local dates follow the zone's offset at `at`, so days are 23 or 25
+    /// hours long on DST days. For many instants, an [`Aggregator`]
+    /// caches the zone's offsets per hour and costs a few integer
+    /// operations per record.
+    ///
+    /// [`Aggregator`]: crate::Aggregator
+    pub fn label(self, at: DateTime<Utc>, zone: &TimeZone) -> Option<NaiveDate> {
+        if self == Bucket::None {
+            return None;
+        }
+        let local = at.timestamp() + i64::from(zone.offset_secs(at.timestamp()));
+        Some(date_of(self.label_of(local.div_euclid(86_400) as i32)))
+    }
+}
+
+impl fmt::Display for Bucket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Bucket {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self, Error> {
+        match text {
+            "none" => Ok(Bucket::None),
+            "day" => Ok(Bucket::Day),
+            "week" => Ok(Bucket::Week),
+            "month" => Ok(Bucket::Month),
+            _ => ErrorKind::UnknownBucket(text.to_owned()).err(),
+        }
+    }
+}
 
 /// Days from 0001-01-01 (chrono's day 1 of the common era) to 1970-01-01.
 const UNIX_EPOCH_DAY_CE: i32 = 719_163;
@@ -24,7 +105,7 @@ const CACHE_SLOTS: usize = 1024;
 /// comparisons.
 #[derive(Debug, Clone)]
 pub(crate) struct Bucketer {
-    tz: chrono_tz::Tz,
+    zone: TimeZone,
     bucket: Bucket,
     /// Direct-mapped by UTC hour.
     cache: Vec<Hour>,
@@ -49,7 +130,7 @@ struct Hour {
 }
 
 impl Bucketer {
-    pub(crate) fn new(tz: chrono_tz::Tz, bucket: Bucket) -> Self {
+    pub(crate) fn new(zone: &TimeZone, bucket: Bucket) -> Self {
         let empty = Hour {
             hour: i64::MIN,
             offset: 0,
@@ -57,7 +138,7 @@ impl Bucketer {
             labels: [0; 2],
         };
         Bucketer {
-            tz,
+            zone: zone.clone(),
             bucket,
             cache: vec![empty; CACHE_SLOTS],
             last: (0, 0, 0),
@@ -67,14 +148,7 @@ impl Bucketer {
     #[cold]
     #[inline(never)]
     fn offset_at(&self, secs: i64) -> i32 {
-        match chrono::DateTime::from_timestamp(secs, 0) {
-            Some(utc) => self
-                .tz
-                .offset_from_utc_datetime(&utc.naive_utc())
-                .fix()
-                .local_minus_utc(),
-            None => 0,
-        }
+        self.zone.offset_secs(secs)
     }
 
     /// The zone's offset from UTC at `secs`, in seconds.
@@ -106,7 +180,11 @@ impl Bucketer {
     fn fill(&self, hour: i64) -> Option<Hour> {
         let start = hour * 3600;
         let offset = self.offset_at(start);
-        if offset != self.offset_at(start + 3599) {
+        if self
+            .zone
+            .next_change(start)
+            .is_some_and(|(at, _)| at < start + 3600)
+        {
             return None;
         }
         let day = (start + i64::from(offset)).div_euclid(86_400);
@@ -115,7 +193,10 @@ impl Bucketer {
             hour,
             offset,
             split: (next_midnight - start).min(3600) as i32,
-            labels: [self.label_of(day as i32), self.label_of(day as i32 + 1)],
+            labels: [
+                self.bucket.label_of(day as i32),
+                self.bucket.label_of(day as i32 + 1),
+            ],
         })
     }
 
@@ -159,19 +240,8 @@ impl Bucketer {
             // The hour of a change of offset: per instant.
             None => {
                 let local = secs + i64::from(self.offset_at(secs));
-                self.label_of(local.div_euclid(86_400) as i32)
+                self.bucket.label_of(local.div_euclid(86_400) as i32)
             }
-        }
-    }
-
-    /// The label of the bucket of local day `day`.
-    fn label_of(&self, day: i32) -> i32 {
-        match self.bucket {
-            Bucket::None => 0,
-            Bucket::Day => day,
-            // 1970-01-01 was a Thursday: Monday is 3 days before.
-            Bucket::Week => day - (day + 3).rem_euclid(7),
-            Bucket::Month => month_of(day).0,
         }
     }
 }
@@ -198,20 +268,24 @@ pub(crate) fn date_of(day: i32) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_timestamp;
+    use crate::time::parse_timestamp;
     use proptest::prelude::*;
 
-    fn label(tz: chrono_tz::Tz, bucket: Bucket, at: &str) -> String {
+    const BERLIN: &str = "Europe/Berlin";
+    const SAO_PAULO: &str = "America/Sao_Paulo";
+    const UTC: &str = "UTC";
+
+    fn label(zone: &str, bucket: Bucket, at: &str) -> String {
         let at = Instant::of(&parse_timestamp(at).unwrap());
-        date_of(Bucketer::new(tz, bucket).label(at)).to_string()
+        let zone = TimeZone::new(zone).unwrap();
+        date_of(Bucketer::new(&zone, bucket).label(at)).to_string()
     }
 
     #[test]
     fn days_weeks_and_months() {
-        use chrono_tz::{America::Sao_Paulo, Europe::Berlin, UTC};
         // r6 of surveys-basic: 23:30−02:00 is 01:30Z next day, 22:30 in São Paulo.
         assert_eq!(
-            label(Sao_Paulo, Bucket::Day, "2026-03-02T23:30:00-02:00"),
+            label(SAO_PAULO, Bucket::Day, "2026-03-02T23:30:00-02:00"),
             "2026-03-02"
         );
         assert_eq!(
@@ -232,7 +306,7 @@ mod tests {
             "2026-03-02"
         );
         assert_eq!(
-            label(Berlin, Bucket::Month, "2026-02-28T23:30:00Z"),
+            label(BERLIN, Bucket::Month, "2026-02-28T23:30:00Z"),
             "2026-03-01"
         );
         assert_eq!(
@@ -250,34 +324,33 @@ mod tests {
     /// 2026-03-29T22:00Z.
     #[test]
     fn dst_days() {
-        use chrono_tz::Europe::Berlin;
         assert_eq!(
-            label(Berlin, Bucket::Day, "2026-03-28T22:59:59Z"),
+            label(BERLIN, Bucket::Day, "2026-03-28T22:59:59Z"),
             "2026-03-28"
         );
         assert_eq!(
-            label(Berlin, Bucket::Day, "2026-03-28T23:00:00Z"),
+            label(BERLIN, Bucket::Day, "2026-03-28T23:00:00Z"),
             "2026-03-29"
         );
         assert_eq!(
-            label(Berlin, Bucket::Day, "2026-03-29T21:59:59Z"),
+            label(BERLIN, Bucket::Day, "2026-03-29T21:59:59Z"),
             "2026-03-29"
         );
         assert_eq!(
-            label(Berlin, Bucket::Day, "2026-03-29T22:00:00Z"),
+            label(BERLIN, Bucket::Day, "2026-03-29T22:00:00Z"),
             "2026-03-30"
         );
         // Fall back on 2026-10-25 at 01:00Z: a 25-hour day.
         assert_eq!(
-            label(Berlin, Bucket::Day, "2026-10-24T22:00:00Z"),
+            label(BERLIN, Bucket::Day, "2026-10-24T22:00:00Z"),
             "2026-10-25"
         );
         assert_eq!(
-            label(Berlin, Bucket::Day, "2026-10-25T22:59:59Z"),
+            label(BERLIN, Bucket::Day, "2026-10-25T22:59:59Z"),
             "2026-10-25"
         );
         assert_eq!(
-            label(Berlin, Bucket::Day, "2026-10-25T23:00:00Z"),
+            label(BERLIN, Bucket::Day, "2026-10-25T23:00:00Z"),
             "2026-10-26"
         );
     }
@@ -304,8 +377,9 @@ mod tests {
     }
 
     fn agrees_with_chrono_tz(tz: chrono_tz::Tz, secs: &[i64]) -> Result<(), TestCaseError> {
+        let zone = TimeZone::new(tz.name()).unwrap();
         for bucket in [Bucket::Day, Bucket::Week, Bucket::Month] {
-            let mut bucketer = Bucketer::new(tz, bucket);
+            let mut bucketer = Bucketer::new(&zone, bucket);
             for &s in secs {
                 let utc = chrono::DateTime::from_timestamp(s, 0).unwrap();
                 let local = utc.with_timezone(&tz).date_naive();

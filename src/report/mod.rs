@@ -5,10 +5,16 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{Bucket, Dimension};
+use crate::dimensions::Dimension;
+use crate::error::Error;
 use crate::kpi::{
     DistributionSummary, Interval, NpsSummary, ScaleSummary, SurveySummary, TicketSummary,
 };
+use crate::time::Bucket;
+
+mod targets;
+
+pub use targets::{Target, TargetResult, Targets};
 
 /// Which kind of record a count or rejection is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -64,14 +70,55 @@ pub struct InputSummary {
 }
 
 /// A rejected record: where it is and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// ```
+/// use cxmetrics::report::Rejection;
+/// use cxmetrics::{ErrorKind, Error};
+/// let error = Error::from(ErrorKind::MissingValue("score".into()));
+/// let rejection = Rejection::new("surveys.csv", 12, error);
+/// assert_eq!(rejection.reason(), "missing score");
+/// assert!(matches!(rejection.error.kind(), ErrorKind::MissingValue(field) if field == "score"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Rejection {
     /// The file's name (its last path component; `-` for standard input).
     pub file: String,
     /// The line where the record starts (a CSV header is line 1).
     pub line: u64,
-    /// A lower-case reason naming the field and the value.
-    pub reason: String,
+    /// What is wrong with the record; its message names the field and
+    /// the value.
+    pub error: Error,
+}
+
+impl Rejection {
+    /// The record of `file` starting on `line`, rejected for `error`.
+    pub fn new(file: impl Into<String>, line: u64, error: Error) -> Rejection {
+        Rejection {
+            file: file.into(),
+            line,
+            error,
+        }
+    }
+
+    /// The reason as the report writes it: lower case, naming the field
+    /// and the value.
+    pub fn reason(&self) -> String {
+        self.error.to_string()
+    }
+}
+
+/// A rejection as the report writes it: `{"file", "line", "reason"}`.
+struct RejectionJson<'a>(&'a Rejection);
+
+impl Serialize for RejectionJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("file", &self.0.file)?;
+        map.serialize_entry("line", &self.0.line)?;
+        map.serialize_entry("reason", &self.0.reason())?;
+        map.end()
+    }
 }
 
 /// One group of a report: its key and its sections.
@@ -87,7 +134,7 @@ pub struct GroupReport {
     /// The tickets section; `None` without valid tickets.
     pub tickets: Option<TicketSummary>,
     /// The KPI targets checked in this group, when targets were given.
-    pub targets: Option<Vec<crate::targets::TargetResult>>,
+    pub targets: Option<Vec<TargetResult>>,
     /// Distinct local dates, within the group's bucket, on which any valid
     /// ticket of the whole input was created: the days hourly arrival
     /// rates are averaged over.
@@ -172,7 +219,8 @@ impl Serialize for Report {
         map.serialize_entry("bucket", &self.bucket)?;
         map.serialize_entry("group_by", &self.group_by)?;
         map.serialize_entry("input", &self.input)?;
-        map.serialize_entry("rejections", &self.rejections)?;
+        let rejections: Vec<_> = self.rejections.iter().map(RejectionJson).collect();
+        map.serialize_entry("rejections", &rejections)?;
         map.serialize_entry("groups", &self.groups)?;
         map.end()
     }

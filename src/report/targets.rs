@@ -22,7 +22,7 @@ pub struct Target {
 /// Targets checked against the report's schema under its options.
 ///
 /// ```
-/// use cxmetrics::{AggregateOptions, Target, Targets};
+/// use cxmetrics::{AggregateOptions, report::{Target, Targets}};
 /// let options = AggregateOptions::new();
 /// let targets = Targets::new(vec![Target { metric: "nps.score".into(), min: Some(30.0), max: None }], &options)?;
 /// assert_eq!(targets.len(), 1);
@@ -110,7 +110,7 @@ impl Targets {
             if let Some(problem) = problem {
                 return ErrorKind::InvalidTarget {
                     metric: t.metric.clone(),
-                    problem,
+                    problem: problem.to_owned(),
                 }
                 .err();
             }

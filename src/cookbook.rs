@@ -1,0 +1,1 @@
+//! Complete programs for common tasks, each also in `examples/`.
