@@ -66,11 +66,10 @@ fn events(tickets: usize, seed: u64) -> Vec<TicketEvent> {
 
 fn by_agent_day() -> AggregateOptions {
     AggregateOptions::new()
-        .group_by(&[Dimension::Agent])
+        .with_group_by(&[Dimension::Agent])
         .unwrap()
-        .bucket(Bucket::Day)
-        .timezone("Europe/Berlin")
-        .unwrap()
+        .with_bucket(Bucket::Day)
+        .with_timezone("Europe/Berlin".parse().unwrap())
 }
 
 fn surveys(c: &mut Criterion) {

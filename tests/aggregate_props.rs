@@ -175,26 +175,25 @@ fn options(variant: u8) -> AggregateOptions {
                 ];
                 cxmetrics::calendar::Calendar::new("Europe/Berlin", hours, &[]).unwrap()
             });
-            o.group_by(&[Dimension::Agent])
+            o.with_group_by(&[Dimension::Agent])
                 .unwrap()
-                .calendar(calendar.clone())
+                .with_calendar(calendar.clone())
         }
         0 => o,
         1 => o
-            .group_by(&[Dimension::Agent])
+            .with_group_by(&[Dimension::Agent])
             .unwrap()
-            .bucket(Bucket::Day)
-            .timezone("Europe/Berlin")
-            .unwrap(),
+            .with_bucket(Bucket::Day)
+            .with_timezone("Europe/Berlin".parse().unwrap()),
         2 => o
-            .group_by(&[Dimension::Channel, Dimension::Team, Dimension::Topic])
+            .with_group_by(&[Dimension::Channel, Dimension::Team, Dimension::Topic])
             .unwrap()
-            .bucket(Bucket::Week),
+            .with_bucket(Bucket::Week),
         _ => o
-            .group_by(&[Dimension::Topic, Dimension::Agent])
+            .with_group_by(&[Dimension::Topic, Dimension::Agent])
             .unwrap()
-            .bucket(Bucket::Month)
-            .as_of(DateTime::<Utc>::from(base() + TimeDelta::minutes(1500))),
+            .with_bucket(Bucket::Month)
+            .with_as_of(DateTime::<Utc>::from(base() + TimeDelta::minutes(1500))),
     }
 }
 
@@ -387,7 +386,7 @@ proptest! {
     /// tie order by id bytes) agrees with [`Timeline`] on every ticket.
     #[test]
     fn tickets_agree_with_timelines(records in input()) {
-        let mut aggregator = Aggregator::new(AggregateOptions::new().group_by(&[Dimension::Agent]).unwrap());
+        let mut aggregator = Aggregator::new(AggregateOptions::new().with_group_by(&[Dimension::Agent]).unwrap());
         feed(&mut aggregator, &records);
         let mut timelines: std::collections::BTreeMap<String, cxmetrics::Timeline> = Default::default();
         for record in &records {
@@ -454,9 +453,9 @@ fn foreign_versions_and_options_are_refused() {
         csat: cxmetrics::survey::Scale::new(1, 10).unwrap(),
         ces: cxmetrics::survey::Scale::CES,
     };
-    let mut c = Aggregator::new(AggregateOptions::new().scales(scales));
+    let mut c = Aggregator::new(AggregateOptions::new().with_scales(scales).unwrap());
     assert!(c.merge(&Aggregator::new(AggregateOptions::new())).is_err());
-    let as_of = Aggregator::new(AggregateOptions::new().as_of(DateTime::<Utc>::from(base())));
+    let as_of = Aggregator::new(AggregateOptions::new().with_as_of(DateTime::<Utc>::from(base())));
     assert!(Aggregator::new(AggregateOptions::new())
         .merge(&as_of)
         .unwrap_err()

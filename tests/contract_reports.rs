@@ -104,11 +104,11 @@ fn check(expected: &str, surveys: &[&str], events: &[&str], args: &[(&str, &str)
         options = match flag {
             "--group-by" => {
                 let dims: Vec<Dimension> = value.split(',').map(|d| d.parse().unwrap()).collect();
-                options.group_by(&dims).unwrap()
+                options.with_group_by(&dims).unwrap()
             }
-            "--bucket" => options.bucket(value.parse::<Bucket>().unwrap()),
-            "--tz" => options.timezone(value).unwrap(),
-            "--as-of" => options.as_of(DateTime::<Utc>::from(parse_timestamp(value).unwrap())),
+            "--bucket" => options.with_bucket(value.parse::<Bucket>().unwrap()),
+            "--tz" => options.with_timezone(value.parse().unwrap()),
+            "--as-of" => options.with_as_of(DateTime::<Utc>::from(parse_timestamp(value).unwrap())),
             _ => panic!("unsupported option {flag}"),
         };
     }
@@ -208,7 +208,7 @@ fn night() {
         "night/report.json",
         &[],
         &["night/events.csv"],
-        AggregateOptions::new().calendar(calendar),
+        AggregateOptions::new().with_calendar(calendar),
     );
 }
 

@@ -74,7 +74,7 @@ fn stream() -> impl Strategy<Value = Vec<TicketEvent>> {
 
 fn options() -> AggregateOptions {
     AggregateOptions::new()
-        .group_by(&[Dimension::Agent])
+        .with_group_by(&[Dimension::Agent])
         .unwrap()
 }
 
@@ -85,7 +85,7 @@ proptest! {
     #[test]
     fn folding_without_late_events_changes_nothing(events in stream(), idle in 1..400u64, every in 1..20usize) {
         let mut batch = Aggregator::new(options());
-        let mut streaming = Aggregator::new(options().idle_horizon(Duration::from_secs(idle * 60)));
+        let mut streaming = Aggregator::new(options().with_idle_horizon(Duration::from_secs(idle * 60)));
         for (i, e) in events.iter().enumerate() {
             batch.add_event(e).unwrap();
             streaming.add_event(e).unwrap();
@@ -109,7 +109,7 @@ proptest! {
 
 #[test]
 fn late_events_are_counted_and_folded_states_do_not_merge() {
-    let mut a = Aggregator::new(options().idle_horizon(Duration::from_secs(3600)));
+    let mut a = Aggregator::new(options().with_idle_horizon(Duration::from_secs(3600)));
     let ana = || Name::new("ana").unwrap();
     a.add_event(&event(
         0,
@@ -174,7 +174,7 @@ fn late_events_are_counted_and_folded_states_do_not_merge() {
     let err = a
         .clone()
         .merge(&Aggregator::new(
-            options().idle_horizon(Duration::from_secs(3600)),
+            options().with_idle_horizon(Duration::from_secs(3600)),
         ))
         .unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::FoldedState);
@@ -185,7 +185,8 @@ fn late_events_are_counted_and_folded_states_do_not_merge() {
 
 #[test]
 fn memory_stays_bounded_on_an_endless_stream() {
-    let mut a = Aggregator::new(AggregateOptions::new().idle_horizon(Duration::from_secs(3600)));
+    let mut a =
+        Aggregator::new(AggregateOptions::new().with_idle_horizon(Duration::from_secs(3600)));
     let base = parse_timestamp("2026-03-02T08:00:00Z").unwrap();
     let mut peak = 0;
     for t in 0..20_000i64 {

@@ -112,7 +112,7 @@ impl Accounting {
 ///
 /// ```
 /// use cxmetrics::{AggregateOptions, Aggregator, SurveyResponse, aggregate::Dimension, survey::{ResponseId, Scales, SurveyMetric, SurveyScore}, time::parse_timestamp};
-/// let options = AggregateOptions::new().group_by(&[Dimension::Agent])?;
+/// let options = AggregateOptions::new().with_group_by(&[Dimension::Agent])?;
 /// let mut aggregator = Aggregator::new(options);
 /// for (id, agent, score) in [("r1", "ana", 10), ("r2", "ana", 6), ("r3", "ben", 9), ("r1", "ana", 10)] {
 ///     let score = SurveyScore::new(SurveyMetric::Nps, score, Scales::default())?;
@@ -210,8 +210,8 @@ struct KeptDimensions {
 
 impl KeptDimensions {
     fn of(options: &AggregateOptions) -> Self {
-        let grouped = |d: Dimension| options.dimensions().contains(&d);
-        let sla_channels = options.sla_policy().is_some_and(|p| p.has_channels());
+        let grouped = |d: Dimension| options.group_by().contains(&d);
+        let sla_channels = options.sla().is_some_and(|p| p.has_channels());
         KeptDimensions {
             channel: grouped(Dimension::Channel) || sla_channels,
             team: grouped(Dimension::Team),
@@ -355,7 +355,7 @@ fn ticket_key(bucketer: &mut Bucketer, options: &AggregateOptions, t: &Derived<u
         bucket: bucketer.label(t.created),
         dims: [0; 4],
     };
-    for (slot, dimension) in key.dims.iter_mut().zip(options.dimensions()) {
+    for (slot, dimension) in key.dims.iter_mut().zip(options.group_by()) {
         *slot = match dimension {
             Dimension::Agent => t.agent,
             Dimension::Channel => t.channel,
@@ -370,9 +370,9 @@ fn ticket_key(bucketer: &mut Bucketer, options: &AggregateOptions, t: &Derived<u
 impl Aggregator {
     /// An empty aggregator.
     pub fn new(options: AggregateOptions) -> Self {
-        let bucketer = Bucketer::new(options.zone(), options.time_bucket());
+        let bucketer = Bucketer::new(options.timezone(), options.bucket());
         let kept = KeptDimensions::of(&options);
-        let survey_counts = SurveyCounts::new(options.survey_scales());
+        let survey_counts = SurveyCounts::new(options.survey_kpis());
         Aggregator {
             pending: Pending::default(),
             state: State {
@@ -418,7 +418,7 @@ impl Aggregator {
     }
 
     fn fixed_as_of(&self) -> Option<Instant> {
-        self.state.options.fixed_as_of().map(|t| Instant::of(&t))
+        self.state.options.as_of().map(|t| Instant::of(&t))
     }
 
     fn note_instant(&mut self, at: Instant) {
@@ -459,7 +459,7 @@ impl Aggregator {
 
     fn check_scale(&self, response: &SurveyResponse) -> Result<(), Error> {
         let score = response.score();
-        let expected = self.state.options.survey_scales().of(score.metric());
+        let expected = self.state.options.scales().of(score.metric());
         if score.scale() != expected {
             return Err(expected.mismatch(score.metric(), score.scale()));
         }
@@ -478,7 +478,7 @@ impl Aggregator {
             return Ok(());
         }
         let dims = response.dimensions();
-        let (grouped, names) = (self.state.options.dimensions(), &mut self.state.names);
+        let (grouped, names) = (self.state.options.group_by(), &mut self.state.names);
         let mut symbol = |i: usize| {
             let value = match grouped.get(i) {
                 None => return Ok(0),
@@ -611,7 +611,8 @@ impl Aggregator {
         self.state.events.push(stored);
         self.pending.latest = self.pending.latest.max(Stamp::of((at.secs(), at.nanos())));
         let kept = self.state.folded.kept_after_last_fold;
-        if self.state.options.idle().is_some() && self.state.events.len() >= 2 * kept + 4096 {
+        if self.state.options.idle_horizon().is_some() && self.state.events.len() >= 2 * kept + 4096
+        {
             self.fold_idle()?;
         }
         Ok(())
@@ -722,11 +723,12 @@ impl Aggregator {
     /// As [`add_event`](Self::add_event), from settling the pending
     /// records first; nothing is folded then.
     pub fn fold_idle(&mut self) -> Result<usize, Error> {
-        if self.state.options.idle().is_none() {
+        if self.state.options.idle_horizon().is_none() {
             return Ok(0);
         }
         self.settle()?;
-        let (Some(idle), Some((secs, nanos))) = (self.state.options.idle(), self.state.latest)
+        let (Some(idle), Some((secs, nanos))) =
+            (self.state.options.idle_horizon(), self.state.latest)
         else {
             return Ok(0);
         };
@@ -757,12 +759,12 @@ impl Aggregator {
                     let key = ticket_key(&mut bucketer, options, t);
                     let hour = bucketer.local_hour(t.created);
                     let kpis = groups.get(key, TicketKpis::default);
-                    kpis.add_derived(t, options.business_hours());
+                    kpis.add_derived(t, options.calendar());
                     kpis.count_arrival(hour);
                     // Folded tickets are measured at the watermark: final by design.
-                    if let Some(policy) = options.sla_policy() {
+                    if let Some(policy) = options.sla() {
                         let channel = t.channel.map(|sym| self.state.names.text(sym - 1));
-                        kpis.measure_sla(policy, options.business_hours(), t, channel, watermark);
+                        kpis.measure_sla(policy, options.calendar(), t, channel, watermark);
                     }
                 }
             }
@@ -801,8 +803,8 @@ impl Aggregator {
     /// about four billion ids (`self` is then partly merged).
     pub fn merge(&mut self, other: &Aggregator) -> Result<(), Error> {
         let (mine, theirs) = (&self.state.options, &other.state.options);
-        if mine != theirs {
-            return ErrorKind::OptionsMismatch(describe_difference(mine, theirs)).err();
+        if let Some(difference) = mine.difference(theirs) {
+            return ErrorKind::OptionsMismatch(difference).err();
         }
         if self.state.folded.any() || other.state.folded.any() {
             return ErrorKind::FoldedState.err();
@@ -917,14 +919,14 @@ impl Aggregator {
     /// O(pending records) without a fixed one: repeated deliveries do not
     /// count.
     pub fn as_of(&self) -> Option<DateTime<Utc>> {
-        let fixed = self.state.options.fixed_as_of();
+        let fixed = self.state.options.as_of();
         fixed.or_else(|| self.as_of_with(self.pending_view().latest))
     }
 
     fn as_of_with(&self, latest: Option<(i64, u32)>) -> Option<DateTime<Utc>> {
         self.state
             .options
-            .fixed_as_of()
+            .as_of()
             .or_else(|| latest.map(|(s, n)| Instant::from_parts(s, n).to_utc()))
     }
 
@@ -941,7 +943,7 @@ impl Aggregator {
         let view = self.pending_view();
         let options = &state.options;
         let mut groups: GroupMap<(SurveyKpis, TicketKpis)> = GroupMap::new();
-        let fresh = || (SurveyKpis::new(options.survey_scales()), TicketKpis::new());
+        let fresh = || (options.survey_kpis(), TicketKpis::new());
         let mut tickets = TicketCounts::default();
         // Per bucket, the local dates on which any valid ticket was created.
         let mut active_dates: HashMap<i32, hashbrown::HashSet<i32>> = HashMap::new();
@@ -967,7 +969,7 @@ impl Aggregator {
             // numbers: gathered, then added group by group, so that each
             // group's accumulators are fetched once per batch of tickets
             // rather than once per ticket.
-            let plain = options.business_hours().is_none() && options.sla_policy().is_none();
+            let plain = options.calendar().is_none() && options.sla().is_none();
             let mut staged = Staged::default();
             let pending = Some(&view);
             self.derive_tickets(
@@ -996,11 +998,11 @@ impl Aggregator {
                             return;
                         }
                         let kpis = &mut groups.value_mut(group).1;
-                        kpis.add_derived(t, options.business_hours());
+                        kpis.add_derived(t, options.calendar());
                         kpis.count_arrival(hour);
-                        if let Some(policy) = options.sla_policy() {
+                        if let Some(policy) = options.sla() {
                             let channel = t.channel.map(|sym| state.names.text(sym - 1));
-                            kpis.measure_sla(policy, options.business_hours(), t, channel, as_of);
+                            kpis.measure_sla(policy, options.calendar(), t, channel, as_of);
                         }
                     }
                 },
@@ -1021,21 +1023,21 @@ impl Aggregator {
         order.sort_by(|&a, &b| {
             let (a, b) = (keys[a], keys[b]);
             a.bucket.cmp(&b.bucket).then_with(|| {
-                let dims = options.dimensions().len();
+                let dims = options.group_by().len();
                 a.dims[..dims]
                     .iter()
                     .map(|&s| name(s))
                     .cmp(b.dims[..dims].iter().map(|&s| name(s)))
             })
         });
-        let bucketed = options.time_bucket() != Bucket::None;
+        let bucketed = options.bucket() != Bucket::None;
         let groups = order
             .into_iter()
             .map(|i| (keys[i], &values[i]))
             .map(|(key, (surveys, ticket_kpis))| GroupReport {
                 bucket: bucketed.then(|| date_of(key.bucket)),
                 dimensions: options
-                    .dimensions()
+                    .group_by()
                     .iter()
                     .zip(key.dims)
                     .map(|(d, sym)| (*d, name(sym).map(str::to_owned)))
@@ -1052,9 +1054,9 @@ impl Aggregator {
         rejections.truncate(REJECTIONS_KEPT);
         Report {
             as_of: as_of.map(Instant::to_utc),
-            timezone: options.zone().name().to_owned(),
-            bucket: options.time_bucket(),
-            group_by: options.dimensions().to_vec(),
+            timezone: options.timezone().name().to_owned(),
+            bucket: options.bucket(),
+            group_by: options.group_by().to_vec(),
             input: InputSummary {
                 surveys: state
                     .surveys
@@ -1206,13 +1208,13 @@ impl State {
     fn validate(&self) -> Result<(), Error> {
         let corrupt = |what: &str| Err(ErrorKind::corrupt(what).into());
         let names = self.names.len() as u32;
-        let dims = self.options.dimensions().len();
+        let dims = self.options.group_by().len();
         for key in &self.survey_groups {
             if key.dims.iter().any(|&s| s > names) || key.dims[dims..].iter().any(|&s| s != 0) {
                 return corrupt("a group names an unknown value");
             }
         }
-        let scales = self.options.survey_scales();
+        let scales = self.options.scales();
         for r in &self.responses {
             let metric = [SurveyMetric::Nps, SurveyMetric::Csat, SurveyMetric::Ces]
                 .get(usize::from(r.metric));
@@ -1256,38 +1258,6 @@ impl State {
     }
 }
 
-/// Names the first option that differs.
-fn describe_difference(a: &AggregateOptions, b: &AggregateOptions) -> String {
-    let list = |d: &[Dimension]| d.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(",");
-    if a.dimensions() != b.dimensions() {
-        format!(
-            "group by {:?} vs {:?}",
-            list(a.dimensions()),
-            list(b.dimensions())
-        )
-    } else if a.time_bucket() != b.time_bucket() {
-        format!("bucket {} vs {}", a.time_bucket(), b.time_bucket())
-    } else if a.zone() != b.zone() {
-        format!("time zone {} vs {}", a.zone().name(), b.zone().name())
-    } else if a.fixed_as_of() != b.fixed_as_of() {
-        let show = |t: Option<DateTime<Utc>>| t.map_or("none".to_owned(), |t| t.to_rfc3339());
-        format!(
-            "as_of {} vs {}",
-            show(a.fixed_as_of()),
-            show(b.fixed_as_of())
-        )
-    } else {
-        let s = |o: &AggregateOptions| {
-            format!(
-                "csat {} ces {}",
-                o.survey_scales().csat,
-                o.survey_scales().ces
-            )
-        };
-        format!("scales {} vs {}", s(a), s(b))
-    }
-}
-
 impl PartialEq for Aggregator {
     fn eq(&self, other: &Self) -> bool {
         self.state == other.state
@@ -1315,7 +1285,7 @@ mod tests {
         use crate::time::parse_timestamp;
         use crate::timeline::Timeline;
         let options = AggregateOptions::new()
-            .group_by(&[Dimension::Agent])
+            .with_group_by(&[Dimension::Agent])
             .unwrap();
         let mut aggregator = Aggregator::new(options);
         let agents = ["ana", "ben", "cy"];

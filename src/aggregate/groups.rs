@@ -224,7 +224,8 @@ impl<V> FromIterator<(GroupKey, V)> for GroupMap<V> {
 /// saved.
 #[derive(Debug, Clone)]
 pub(super) struct SurveyCounts {
-    scales: Scales,
+    /// A group's accumulators before any response: scales and rules.
+    empty: SurveyKpis,
     /// A row of `stride` counts per group: NPS's points, then CSAT's,
     /// then CES's. A count fits in 32 bits: record numbers do.
     counts: Vec<u32>,
@@ -235,11 +236,16 @@ pub(super) struct SurveyCounts {
 }
 
 impl SurveyCounts {
-    pub(super) fn new(scales: Scales) -> Self {
+    /// Counts for groups whose accumulators start as `empty`.
+    pub(super) fn new(empty: SurveyKpis) -> Self {
+        let scales = Scales {
+            csat: empty.csat().scale(),
+            ces: empty.ces().scale(),
+        };
         let metrics = [SurveyMetric::Nps, SurveyMetric::Csat, SurveyMetric::Ces];
         let points = metrics.map(|m| scales.of(m).points());
         SurveyCounts {
-            scales,
+            empty,
             counts: Vec::new(),
             stride: points.iter().sum(),
             starts: [0, points[0], points[0] + points[1]],
@@ -270,10 +276,11 @@ impl SurveyCounts {
             return None;
         }
         let [nps, csat, ces] = self.starts;
-        Some(SurveyKpis::from_counts(
-            self.scales,
-            [&row[nps..csat], &row[csat..ces], &row[ces..]],
-        ))
+        Some(
+            self.empty
+                .clone()
+                .with_counts([&row[nps..csat], &row[csat..ces], &row[ces..]]),
+        )
     }
 
     /// Bytes held on the heap.

@@ -91,8 +91,8 @@ impl SurveyKpis {
     /// `counts`: per metric, in `SurveyMetric` order, one count per point
     /// of its scale, lowest first. The caller makes the lengths match the
     /// scales; a count past the end of a scale is not counted.
-    pub(crate) fn from_counts(scales: Scales, counts: [&[u32]; 3]) -> Self {
-        let mut kpis = SurveyKpis::new(scales);
+    pub(crate) fn with_counts(self, counts: [&[u32]; 3]) -> Self {
+        let mut kpis = self;
         let tables: [&mut ScoreCounts; 3] = [
             kpis.nps.counts_mut(),
             kpis.csat.counts_mut(),

@@ -49,9 +49,9 @@ const BUSINESS: [&str; 4] = [
 ];
 
 fn is_number_path(path: &[&str], options: &AggregateOptions) -> bool {
-    let calendar = options.business_hours().is_some();
+    let calendar = options.calendar().is_some();
     let sla = |key: &str| {
-        options.sla_policy().is_some_and(|p| {
+        options.sla().is_some_and(|p| {
             let t = p.targets(None);
             let any = |f: fn(&crate::sla::SlaTargets) -> bool| f(&t) || p.channel_targets().any(f);
             match key {

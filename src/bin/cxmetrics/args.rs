@@ -8,7 +8,7 @@ use cxmetrics::io::InputFormat;
 use cxmetrics::{
     aggregate::Dimension,
     survey::{Scale, Scales},
-    time::{parse_timestamp, Bucket},
+    time::{parse_timestamp, Bucket, TimeZone},
     AggregateOptions,
 };
 
@@ -121,24 +121,27 @@ impl GroupArgs {
     /// The aggregation options.
     pub fn options(&self) -> Result<AggregateOptions, String> {
         let mut options = AggregateOptions::new()
-            .group_by(self.group_by.as_ref().map_or(&[][..], |d| &d.0))
+            .with_group_by(self.group_by.as_ref().map_or(&[][..], |d| &d.0))
             .map_err(|e| format!("--group-by: {e}"))?
-            .bucket(self.bucket.unwrap_or_default())
-            .timezone(self.tz.as_deref().unwrap_or("UTC"))
-            .map_err(|e| format!("--tz: {e}"))?
-            .scales(Scales {
+            .with_bucket(self.bucket.unwrap_or_default())
+            .with_timezone(
+                TimeZone::new(self.tz.as_deref().unwrap_or("UTC"))
+                    .map_err(|e| format!("--tz: {e}"))?,
+            )
+            .with_scales(Scales {
                 csat: self.csat_scale.unwrap_or(Scale::CSAT),
                 ces: self.ces_scale.unwrap_or(Scale::CES),
-            });
+            })
+            .map_err(|e| e.to_string())?;
         if let Some(as_of) = self.as_of {
-            options = options.as_of(as_of);
+            options = options.with_as_of(as_of);
         }
         if let Some(path) = &self.calendar {
-            options = options.calendar(crate::files::calendar(path).map_err(|f| f.0)?);
+            options = options.with_calendar(crate::files::calendar(path).map_err(|f| f.0)?);
         }
         if let Some(path) = &self.sla {
-            let policy = crate::files::sla(path, options.business_hours()).map_err(|f| f.0)?;
-            options = options.sla(policy).map_err(|e| e.to_string())?;
+            let policy = crate::files::sla(path, options.calendar()).map_err(|f| f.0)?;
+            options = options.with_sla(policy).map_err(|e| e.to_string())?;
         }
         Ok(options)
     }
@@ -240,7 +243,7 @@ fn parse_dimensions(text: &str) -> Result<Dimensions, String> {
         .collect::<Result<_, _>>()
         .map_err(|e: cxmetrics::Error| e.to_string())?;
     AggregateOptions::new()
-        .group_by(&dims)
+        .with_group_by(&dims)
         .map_err(|e| e.to_string())?;
     Ok(Dimensions(dims))
 }

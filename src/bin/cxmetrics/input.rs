@@ -103,13 +103,13 @@ fn read_surveys(
     input: &InputArgs,
     progress: &Mutex<Progress>,
 ) -> Result<(), Failure> {
-    let scales = aggregator.options().survey_scales();
+    let scales = aggregator.options().scales();
     let mut batch = Vec::with_capacity(BATCH);
     for path in &input.surveys {
         let (file, format, name) = open(path, input.input_format)?;
         let mut reader = SurveyReader::new(file, format, &name, scales)
             .map_err(|e| Failure(e.to_string()))?
-            .keep_dimensions(aggregator.options().dimensions());
+            .keep_dimensions(aggregator.options().group_by());
         while let Some(item) = reader.next() {
             match item.map_err(|e| Failure(e.to_string()))? {
                 Item::Record(response) => batch.push(response),
