@@ -139,7 +139,7 @@ fn two_states() -> (Aggregator, Aggregator) {
 }
 
 /// Merging and reporting two states: settled (as saved states and
-/// `settle` leave them), and with every id pending (as adding leaves them).
+/// `dedupe` leave them), and with every id pending (as adding leaves them).
 /// The merged state is freed after the measurement (about 60 ms), as it
 /// is made by cloning before it.
 fn merge(c: &mut Criterion) {
@@ -156,8 +156,8 @@ fn merge(c: &mut Criterion) {
             let (a, b) = states.get_or_init(two_states);
             let (mut a, mut b) = (a.clone(), b.clone());
             if settled {
-                a.settle().unwrap();
-                b.settle().unwrap();
+                a.dedupe().unwrap();
+                b.dedupe().unwrap();
             }
             bench.iter_batched_ref(
                 || a.clone(),
@@ -180,7 +180,7 @@ fn snapshot(c: &mut Criterion) {
     let mut pending = Aggregator::new(by_agent_day());
     pending.add_events(&events(100_000, 13)).unwrap();
     let mut state = pending.clone();
-    state.settle().unwrap();
+    state.dedupe().unwrap();
     let bytes = state.to_bytes();
     eprintln!(
         "state of 1M events: {:.1} bytes of heap per event with ids pending, {:.1} settled, \
@@ -195,7 +195,7 @@ fn snapshot(c: &mut Criterion) {
         b.iter_batched(
             || pending.clone(),
             |mut state| {
-                state.settle().unwrap();
+                state.dedupe().unwrap();
                 state.heap_bytes()
             },
             BatchSize::LargeInput,

@@ -1,5 +1,19 @@
 //! Business hours: weekly working intervals and holidays in an IANA time
-//! zone, and the business time between two instants (CONTRACT section 6.1).
+//! zone, and the business time between two instants (definitions,
+//! "Business hours").
+//!
+//! ```
+//! use cxmetrics::calendar::Calendar;
+//! use cxmetrics::time::parse_timestamp;
+//! let nine_to_five = vec![(9 * 3600, 17 * 3600)];
+//! let week = [nine_to_five.clone(), nine_to_five.clone(), nine_to_five.clone(), nine_to_five.clone(), nine_to_five, vec![], vec![]];
+//! let calendar = Calendar::new("America/New_York", week, &[])?;
+//! // Friday 16:00 to Monday 10:00 local: one hour on Friday, one on Monday.
+//! let from = parse_timestamp("2026-03-06T16:00:00-05:00")?.to_utc();
+//! let to = parse_timestamp("2026-03-09T10:00:00-04:00")?.to_utc();
+//! assert_eq!(calendar.business_duration(from, to).as_secs(), 2 * 3600);
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
 
 use std::time::Duration;
 

@@ -160,6 +160,9 @@ pub enum ErrorKind {
     /// A staffing question that cannot be answered (CONTRACT section 7).
     #[error("invalid staffing {0}")]
     InvalidStaffing(String),
+    /// An input format other than `csv` and `jsonl`.
+    #[error("unknown input format {0:?}: expected csv or jsonl")]
+    UnknownInputFormat(String),
     /// A file that cannot be read as input (CONTRACT section 1.3).
     #[error("{file}: {problem}")]
     File {

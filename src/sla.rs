@@ -1,6 +1,16 @@
-//! SLA attainment (CONTRACT section 6.2): first response, reply and
-//! resolution targets, with per-channel overrides, in calendar or business
-//! time.
+//! SLA attainment: first response, reply and resolution targets, with
+//! per-channel overrides, in calendar or business time (definitions,
+//! "SLA").
+//!
+//! ```
+//! use std::time::Duration;
+//! use cxmetrics::sla::{SlaPolicy, SlaTargets};
+//! let hour = Some(Duration::from_secs(3600));
+//! let policy = SlaPolicy::new(SlaTargets { first_response: hour, ..Default::default() })
+//!     .channel("chat", SlaTargets { first_response: Some(Duration::from_secs(120)), ..Default::default() });
+//! assert_eq!(policy.targets(Some("chat")).first_response, Some(Duration::from_secs(120)));
+//! assert_eq!(policy.targets(Some("email")).first_response, hour);
+//! ```
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -1,8 +1,18 @@
-//! Staffing with Erlang C (CONTRACT section 7): agents needed for an
-//! arrival rate, a handling time and a service-level target.
+//! Staffing with Erlang C: agents needed for an arrival rate, a handling
+//! time and a service-level target (definitions, "Staffing").
+//!
+//! ```
+//! use cxmetrics::staffing::{erlang_c, Staffing};
+//! // 10 Erlangs on 14 agents: a contact waits with probability 17.4%.
+//! assert!((erlang_c(14, 10.0) - 0.1741).abs() < 1e-4);
+//! let result = Staffing::parse("100", "30m", "180s", "80/20s")?.solve();
+//! assert_eq!(result.agents, 14);
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -17,6 +27,39 @@ pub struct Decimal {
 }
 
 impl Decimal {
+    /// `mantissa / 10^scale`: `Decimal::new(855, 1)` is 85.5.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidNumber`] for a scale above 18.
+    pub fn new(mantissa: u64, scale: u32) -> Result<Decimal, Error> {
+        if scale > 18 {
+            return ErrorKind::InvalidNumber(format!("{mantissa}e-{scale}")).err();
+        }
+        Ok(Decimal {
+            mantissa: u128::from(mantissa),
+            scale,
+        })
+    }
+
+    /// A percentage as written on the command line: `30%`, `85`, `0.5%`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidNumber`] naming the text.
+    pub fn percent(text: &str) -> Result<Decimal, Error> {
+        percent(text)
+    }
+
+    /// A duration, exactly, in seconds.
+    fn seconds(duration: Duration) -> Decimal {
+        let nanos = duration.as_nanos();
+        Decimal {
+            mantissa: nanos,
+            scale: 9,
+        }
+    }
+
     /// The value as a float, for the Erlang formulas.
     pub fn to_f64(self) -> f64 {
         self.mantissa as f64 / 10f64.powi(self.scale as i32)
@@ -62,9 +105,25 @@ impl FromStr for Decimal {
     }
 }
 
+impl From<u32> for Decimal {
+    fn from(value: u32) -> Decimal {
+        Decimal {
+            mantissa: u128::from(value),
+            scale: 0,
+        }
+    }
+}
+
 impl fmt::Display for Decimal {
+    /// Exactly: `85.5`, `30`, `0.05`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.to_f64())
+        let unit = 10u128.pow(self.scale);
+        let (whole, fraction) = (self.mantissa / unit, self.mantissa % unit);
+        if fraction == 0 {
+            return write!(f, "{whole}");
+        }
+        let digits = format!("{fraction:0width$}", width = self.scale as usize);
+        write!(f, "{whole}.{}", digits.trim_end_matches('0'))
     }
 }
 
@@ -120,6 +179,27 @@ pub struct ServiceTarget {
 }
 
 impl ServiceTarget {
+    /// `percent` of contacts answered `within` a time: 0 < percent < 100,
+    /// `within` above zero.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidStaffing`] naming the value.
+    pub fn new(percent: Decimal, within: Duration) -> Result<ServiceTarget, Error> {
+        let (num, den) = percent.ratio();
+        if percent.is_zero() || num >= 100 * den || within.is_zero() {
+            return ErrorKind::InvalidStaffing(format!(
+                "target {percent}% within {}s: need 0 < P < 100 and a time above 0",
+                Decimal::seconds(within)
+            ))
+            .err();
+        }
+        Ok(ServiceTarget {
+            percent,
+            seconds: Decimal::seconds(within),
+        })
+    }
+
     /// The share to reach, 0..1.
     pub fn share(self) -> f64 {
         self.percent.to_f64() / 100.0
@@ -231,15 +311,15 @@ pub struct StaffingResult {
 /// abandonment: callers who hang up make it overstaff.
 ///
 /// ```
-/// use cxmetrics::staffing::Staffing;
+/// use cxmetrics::staffing::{Decimal, Staffing};
 /// // callcentrehelper's worked example: 100 calls per 30 minutes, AHT
 /// // 180 s, 80% answered in 20 s.
-/// let result = Staffing::new("100", "30m", "180s", "80/20s")?.solve();
+/// let result = Staffing::parse("100", "30m", "180s", "80/20s")?.solve();
 /// assert_eq!((result.traffic_erlangs, result.agents), (10.0, 14));
 /// assert!((result.service_level - 0.8884).abs() < 1e-4);
-/// let scheduled = Staffing::new("100", "30m", "180s", "80/20s")?
-///     .shrinkage("30%")?
-///     .max_occupancy("85%")?
+/// let scheduled = Staffing::parse("100", "30m", "180s", "80/20s")?
+///     .with_shrinkage(Decimal::percent("30%")?)?
+///     .with_max_occupancy(Decimal::from(85))?
 ///     .solve()
 ///     .scheduled;
 /// assert_eq!(scheduled, 20);
@@ -260,12 +340,57 @@ pub struct Staffing {
 
 impl Staffing {
     /// `arrivals` (a positive number) per `interval`, handled in `aht` on
-    /// average (`30m`, `180s`, `1h`), to reach `target` (`80/20s`).
+    /// average, to reach `target`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cxmetrics::staffing::{Decimal, ServiceTarget, Staffing};
+    /// let target = ServiceTarget::new(Decimal::from(80), Duration::from_secs(20))?;
+    /// let question = Staffing::new(Decimal::from(100), Duration::from_secs(1800), Duration::from_secs(180), target)?;
+    /// assert_eq!(question.solve().agents, 14);
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
     /// [`ErrorKind::InvalidStaffing`] naming the value.
-    pub fn new(arrivals: &str, interval: &str, aht: &str, target: &str) -> Result<Staffing, Error> {
+    pub fn new(
+        arrivals: Decimal,
+        interval: Duration,
+        aht: Duration,
+        target: ServiceTarget,
+    ) -> Result<Staffing, Error> {
+        if arrivals.is_zero() {
+            return ErrorKind::InvalidStaffing("arrivals 0: expected a positive number".into())
+                .err();
+        }
+        if interval.is_zero() || aht.is_zero() {
+            return ErrorKind::InvalidStaffing(
+                "interval and aht: expected a positive duration".into(),
+            )
+            .err();
+        }
+        Staffing::of(
+            arrivals,
+            Decimal::seconds(interval),
+            Decimal::seconds(aht),
+            target,
+        )
+    }
+
+    /// As [`new`](Self::new), from the command line's texts: `arrivals`
+    /// (`100`, `12.5`), `interval` and `aht` as a number and a unit
+    /// (`30m`, `180s`, `1h`), `target` as `P/Ts` (`80/20s`).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidStaffing`] naming the value.
+    pub fn parse(
+        arrivals: &str,
+        interval: &str,
+        aht: &str,
+        target: &str,
+    ) -> Result<Staffing, Error> {
         let arrivals: Decimal = arrivals
             .parse()
             .ok()
@@ -280,6 +405,15 @@ impl Staffing {
             duration(aht, "aht")?,
             target.parse()?,
         );
+        Staffing::of(arrivals, interval, aht, target)
+    }
+
+    fn of(
+        arrivals: Decimal,
+        interval: Decimal,
+        aht: Decimal,
+        target: ServiceTarget,
+    ) -> Result<Staffing, Error> {
         let (an, ad) = arrivals.ratio();
         let (hn, hd) = aht.ratio();
         let (inn, ind) = interval.ratio();
@@ -306,13 +440,15 @@ impl Staffing {
         })
     }
 
-    /// Shrinkage (`30%`): the share of paid time not on contacts, 0 ≤ s < 100%.
+    /// Shrinkage, in percent: the share of paid time not on contacts,
+    /// 0 ≤ s < 100.
     ///
     /// # Errors
     ///
     /// [`ErrorKind::InvalidStaffing`].
-    pub fn shrinkage(mut self, text: &str) -> Result<Staffing, Error> {
-        let value = percent(text).ok().filter(|p| {
+    pub fn with_shrinkage(mut self, percent: Decimal) -> Result<Staffing, Error> {
+        let text = format!("{percent}%");
+        let value = Some(percent).filter(|p| {
             let (n, d) = p.ratio();
             n < 100 * d
         });
@@ -322,13 +458,14 @@ impl Staffing {
         Ok(self)
     }
 
-    /// Maximum occupancy (`85%`): 0 < o ≤ 100%.
+    /// Maximum occupancy, in percent: 0 < o ≤ 100.
     ///
     /// # Errors
     ///
     /// [`ErrorKind::InvalidStaffing`].
-    pub fn max_occupancy(mut self, text: &str) -> Result<Staffing, Error> {
-        let value = percent(text).ok().filter(|p| {
+    pub fn with_max_occupancy(mut self, percent: Decimal) -> Result<Staffing, Error> {
+        let text = format!("{percent}%");
+        let value = Some(percent).filter(|p| {
             let (n, d) = p.ratio();
             n > 0 && n <= 100 * d
         });
@@ -345,7 +482,7 @@ impl Staffing {
     /// # Errors
     ///
     /// [`ErrorKind::InvalidStaffing`] for 0.
-    pub fn agents_per_lead(mut self, agents: u64) -> Result<Staffing, Error> {
+    pub fn with_agents_per_lead(mut self, agents: u64) -> Result<Staffing, Error> {
         if agents == 0 {
             return ErrorKind::InvalidStaffing(
                 "agents per lead 0: expected a positive integer".into(),
@@ -415,7 +552,7 @@ mod tests {
     /// callcentrehelper's worked example (CONTRACT section 7).
     #[test]
     fn callcentrehelper() {
-        let r = Staffing::new("100", "30m", "180s", "80/20s")
+        let r = Staffing::parse("100", "30m", "180s", "80/20s")
             .unwrap()
             .solve();
         assert_eq!(
@@ -426,13 +563,13 @@ mod tests {
         assert!(close(r.asa_s, 7.84, 5e-3), "{r:?}");
         assert!(close(r.p_wait, 0.1741, 5e-5), "{r:?}");
         assert!(close(r.occupancy, 0.714, 5e-4));
-        let r = Staffing::new("100", "30m", "180s", "80/20s")
+        let r = Staffing::parse("100", "30m", "180s", "80/20s")
             .unwrap()
-            .shrinkage("30%")
+            .with_shrinkage(Decimal::percent("30%").unwrap())
             .unwrap()
-            .max_occupancy("85%")
+            .with_max_occupancy(Decimal::percent("85%").unwrap())
             .unwrap()
-            .agents_per_lead(12)
+            .with_agents_per_lead(12)
             .unwrap()
             .solve();
         assert_eq!((r.scheduled, r.leads), (20, Some(2)));
@@ -455,7 +592,7 @@ mod tests {
     /// The issue's vectors.
     #[test]
     fn required_agents() {
-        let agents = |a, i, h, t| Staffing::new(a, i, h, t).unwrap().solve().agents;
+        let agents = |a, i, h, t| Staffing::parse(a, i, h, t).unwrap().solve().agents;
         assert_eq!(agents("300", "15m", "180s", "95/45s"), 67);
         assert_eq!(agents("650", "1h", "150s", "50/30s"), 29);
         assert_eq!(agents("20", "1h", "1800s", "80/3600s"), 11);
@@ -478,15 +615,15 @@ mod tests {
         assert_eq!((1.0f64 / (1.0 - 0.8)).ceil(), 6.0);
         assert_eq!((21.0f64 / 0.7).ceil(), 31.0);
         // Through the API: 20 arrivals of 63 s per minute is A = 21.
-        let r = Staffing::new("20", "1m", "63s", "50/60s")
+        let r = Staffing::parse("20", "1m", "63s", "50/60s")
             .unwrap()
-            .max_occupancy("70%")
+            .with_max_occupancy(Decimal::percent("70%").unwrap())
             .unwrap()
             .solve();
         assert_eq!(r.agents, 30);
-        let r = Staffing::new("1", "1h", "1s", "50/60s")
+        let r = Staffing::parse("1", "1h", "1s", "50/60s")
             .unwrap()
-            .shrinkage("80%")
+            .with_shrinkage(Decimal::percent("80%").unwrap())
             .unwrap()
             .solve();
         assert_eq!((r.agents, r.scheduled), (1, 5));
@@ -505,17 +642,19 @@ mod tests {
             ("100", "30m", "180s", "80/0s"),
             ("100", "30m", "180s", "80/20"),
         ] {
-            assert!(Staffing::new(a, i, h, t).is_err(), "{a} {i} {h} {t}");
+            assert!(Staffing::parse(a, i, h, t).is_err(), "{a} {i} {h} {t}");
         }
-        let s = Staffing::new("100", "30m", "180s", "80/20s").unwrap();
+        let s = Staffing::parse("100", "30m", "180s", "80/20s").unwrap();
         assert!(
-            s.shrinkage("100%").is_err()
-                && s.max_occupancy("0%").is_err()
-                && s.max_occupancy("101").is_err()
+            s.with_shrinkage(Decimal::percent("100%").unwrap()).is_err()
+                && s.with_max_occupancy(Decimal::percent("0%").unwrap())
+                    .is_err()
+                && s.with_max_occupancy(Decimal::percent("101").unwrap())
+                    .is_err()
         );
-        assert!(s.agents_per_lead(0).is_err());
+        assert!(s.with_agents_per_lead(0).is_err());
         assert_eq!(
-            Staffing::new("100", "30m", "180s", "80/20")
+            Staffing::parse("100", "30m", "180s", "80/20")
                 .unwrap_err()
                 .to_string(),
             "invalid staffing target \"80/20\": expected P/Ts with 0 < P < 100, e.g. 80/20s"
@@ -525,7 +664,7 @@ mod tests {
     /// 100 000 Erlangs answer quickly and stay finite.
     #[test]
     fn large_traffic() {
-        let r = Staffing::new("2000000", "1h", "180s", "80/20s")
+        let r = Staffing::parse("2000000", "1h", "180s", "80/20s")
             .unwrap()
             .solve();
         assert_eq!(r.traffic_erlangs, 100_000.0);
@@ -536,7 +675,7 @@ mod tests {
     proptest! {
         #[test]
         fn service_level_rises_with_agents_and_the_answer_is_the_smallest(arrivals in 1u32..2000, aht in 10u32..1200, percent in 1u32..100, wait in 1u32..300) {
-            let s = Staffing::new(&arrivals.to_string(), "1h", &format!("{aht}s"), &format!("{percent}/{wait}s")).unwrap();
+            let s = Staffing::parse(&arrivals.to_string(), "1h", &format!("{aht}s"), &format!("{percent}/{wait}s")).unwrap();
             let r = s.solve();
             let traffic = r.traffic_erlangs;
             let sl = |n: u64| 1.0 - erlang_c(n, traffic) * (-(n as f64 - traffic) * f64::from(wait) / f64::from(aht)).exp();

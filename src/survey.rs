@@ -1,4 +1,15 @@
-//! Survey responses: metrics, scales, validated scores and the response record.
+//! Survey responses: metrics, scales, validated scores and the response
+//! record.
+//!
+//! ```
+//! use cxmetrics::survey::{NpsCategory, NpsScore, Scale, Scales, SurveyMetric, SurveyScore};
+//! assert_eq!(NpsScore::new(9)?.category(), NpsCategory::Promoter);
+//! assert!(NpsScore::new(11).is_err());
+//! let ten_point = Scales { csat: Scale::new(1, 10)?, ..Scales::default() };
+//! let score = SurveyScore::parse(SurveyMetric::Csat, "8", ten_point)?;
+//! assert_eq!((score.value(), score.scale().max()), (8, 10));
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
 
 use std::fmt;
 use std::str::FromStr;

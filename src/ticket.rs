@@ -1,4 +1,18 @@
 //! Ticket events: what happened to a ticket, when, and by whom.
+//!
+//! ```
+//! use cxmetrics::ticket::{EventId, EventKind, Status, TicketId};
+//! use cxmetrics::{time::parse_timestamp, TicketEvent};
+//! let solved = TicketEvent::new(
+//!     EventId::new("e9")?,
+//!     TicketId::new("T-1")?,
+//!     parse_timestamp("2026-03-02T10:00:00Z")?,
+//!     EventKind::Status { status: Status::Solved },
+//! );
+//! assert_eq!(solved.kind().name(), "status");
+//! assert!(Status::Closed.is_solved());
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
 
 use std::fmt;
 use std::str::FromStr;
@@ -127,8 +141,67 @@ impl EventKind {
         EventTag::of(self).name()
     }
 
-    /// Builds a kind from the contract's fields, checking that those the
-    /// kind needs are present and ignoring the others.
+    /// A `created` event: the ticket's start, with its channel and team
+    /// (an empty text is absent).
+    ///
+    /// # Errors
+    ///
+    /// None today; a `Result` like the other constructors'.
+    pub fn created(channel: Option<&str>, team: Option<&str>) -> Result<EventKind, Error> {
+        Ok(EventKind::Created {
+            channel: optional(channel)?,
+            team: optional(team)?,
+        })
+    }
+
+    /// An `assigned` event: to `agent`, and to `team` when given.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::MissingField`] when `agent` is empty.
+    pub fn assigned(agent: &str, team: Option<&str>) -> Result<EventKind, Error> {
+        Ok(EventKind::Assigned {
+            agent: needed("assigned", agent)?,
+            team: optional(team)?,
+        })
+    }
+
+    /// An `agent_reply` event: a public reply by human agent `agent`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::MissingField`] when `agent` is empty.
+    pub fn agent_reply(agent: &str) -> Result<EventKind, Error> {
+        Ok(EventKind::AgentReply {
+            agent: needed("agent_reply", agent)?,
+        })
+    }
+
+    /// A `handling_started` event: `agent` starts working on the ticket.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::MissingField`] when `agent` is empty.
+    pub fn handling_started(agent: &str) -> Result<EventKind, Error> {
+        Ok(EventKind::HandlingStarted {
+            agent: needed("handling_started", agent)?,
+        })
+    }
+
+    /// A `handling_ended` event: `agent` stops working on the ticket.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::MissingField`] when `agent` is empty.
+    pub fn handling_ended(agent: &str) -> Result<EventKind, Error> {
+        Ok(EventKind::HandlingEnded {
+            agent: needed("handling_ended", agent)?,
+        })
+    }
+
+    /// Builds a kind from a record's named fields, as the readers do:
+    /// checks that those the kind needs are present and ignores the
+    /// others.
     ///
     /// # Errors
     ///
@@ -136,47 +209,30 @@ impl EventKind {
     /// (`agent_reply needs an agent`) or [`ErrorKind::UnknownStatus`].
     ///
     /// ```
-    /// use cxmetrics::ticket::EventKind;
-    /// let kind = EventKind::from_fields("assigned", Some("ana"), None, None, Some("billing"))?;
-    /// assert_eq!(kind.name(), "assigned");
-    /// let err = EventKind::from_fields("agent_reply", None, None, None, None).unwrap_err();
+    /// use cxmetrics::ticket::{EventFields, EventKind};
+    /// let fields = EventFields { agent: Some("ana"), team: Some("billing"), ..EventFields::default() };
+    /// assert_eq!(EventKind::from_fields("assigned", fields)?, EventKind::assigned("ana", Some("billing"))?);
+    /// let err = EventKind::from_fields("agent_reply", EventFields::default()).unwrap_err();
     /// assert_eq!(err.to_string(), "agent_reply needs an agent");
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
-    pub fn from_fields(
-        kind: &str,
-        agent: Option<&str>,
-        status: Option<&str>,
-        channel: Option<&str>,
-        team: Option<&str>,
-    ) -> Result<EventKind, Error> {
+    pub fn from_fields(kind: &str, fields: EventFields<'_>) -> Result<EventKind, Error> {
         let tag = EventTag::from_name(kind)?;
-        let name = |value: Option<&str>| value.filter(|v| !v.is_empty()).map(Name::new).transpose();
-        let agent = || {
-            name(agent)?.ok_or_else(|| {
-                Error::from(ErrorKind::MissingField {
-                    kind: tag.name().to_owned(),
-                    field: "agent".to_owned(),
-                })
-            })
-        };
+        let agent = || needed(tag.name(), fields.agent.unwrap_or(""));
         Ok(match tag {
-            EventTag::Created => EventKind::Created {
-                channel: name(channel)?,
-                team: name(team)?,
-            },
+            EventTag::Created => EventKind::created(fields.channel, fields.team)?,
             EventTag::CustomerReply => EventKind::CustomerReply,
             EventTag::BotReply => EventKind::BotReply,
             EventTag::InternalNote => EventKind::InternalNote,
             EventTag::Assigned => EventKind::Assigned {
                 agent: agent()?,
-                team: name(team)?,
+                team: optional(fields.team)?,
             },
             EventTag::HandlingStarted => EventKind::HandlingStarted { agent: agent()? },
             EventTag::HandlingEnded => EventKind::HandlingEnded { agent: agent()? },
             EventTag::AgentReply => EventKind::AgentReply { agent: agent()? },
             EventTag::Status => {
-                let status = status.filter(|s| !s.is_empty()).ok_or_else(|| {
+                let status = fields.status.filter(|s| !s.is_empty()).ok_or_else(|| {
                     Error::from(ErrorKind::MissingField {
                         kind: "status".to_owned(),
                         field: "status".to_owned(),
@@ -188,6 +244,37 @@ impl EventKind {
             }
         })
     }
+}
+
+/// The fields of an event record that its kind may use, by name; absent
+/// or empty is `None`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EventFields<'a> {
+    /// The agent (`assigned`, `agent_reply`, `handling_started`, `handling_ended`).
+    pub agent: Option<&'a str>,
+    /// The new status (`status`).
+    pub status: Option<&'a str>,
+    /// The channel (`created`).
+    pub channel: Option<&'a str>,
+    /// The team (`created`, `assigned`).
+    pub team: Option<&'a str>,
+}
+
+/// A dimension value that may be absent (empty is absent).
+fn optional(value: Option<&str>) -> Result<Option<Name>, Error> {
+    value.filter(|v| !v.is_empty()).map(Name::new).transpose()
+}
+
+/// The agent a kind needs.
+fn needed(kind: &str, agent: &str) -> Result<Name, Error> {
+    if agent.is_empty() {
+        return ErrorKind::MissingField {
+            kind: kind.to_owned(),
+            field: "agent".to_owned(),
+        }
+        .err();
+    }
+    Name::new(agent)
 }
 
 /// The kind of an event without its data, in the contract's order for
@@ -255,18 +342,20 @@ impl EventTag {
     }
 }
 
-/// One ticket event (CONTRACT section 1.2).
+/// One ticket event.
 ///
 /// ```
-/// use cxmetrics::{TicketEvent, ticket::{EventId, EventKind, Name, TicketId}, time::parse_timestamp};
+/// use cxmetrics::ticket::{EventId, EventKind, TicketId};
+/// use cxmetrics::{time::parse_timestamp, TicketEvent};
 /// let event = TicketEvent::new(
 ///     EventId::new("e1")?,
 ///     TicketId::new("A")?,
 ///     parse_timestamp("2026-03-02T09:00:00Z")?,
-///     EventKind::AgentReply { agent: Name::new("ana")? },
+///     EventKind::agent_reply("ana")?,
 /// )
-/// .with_topic(Name::new("billing")?);
+/// .with_topic("billing");
 /// assert_eq!(event.kind().name(), "agent_reply");
+/// assert_eq!(event.topic().map(|t| t.as_str()), Some("billing"));
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -292,9 +381,10 @@ impl TicketEvent {
         }
     }
 
-    /// Sets the topic (the kind of request), which any event may name.
-    pub fn with_topic(mut self, topic: Name) -> Self {
-        self.topic = Some(topic);
+    /// Sets the topic (the kind of request), which any event may name;
+    /// an empty text means none.
+    pub fn with_topic(mut self, topic: impl AsRef<str>) -> Self {
+        self.topic = Name::new(topic).ok();
         self
     }
 
@@ -336,25 +426,37 @@ mod tests {
             "unknown status \"done\""
         );
         assert!(Status::Closed.is_solved() && !Status::Pending.is_solved());
-        let err = EventKind::from_fields("reply", None, None, None, None).unwrap_err();
+        let none = EventFields::default();
+        let err = EventKind::from_fields("reply", none).unwrap_err();
         assert_eq!(err.to_string(), "unknown event kind \"reply\"");
-        let err = EventKind::from_fields("status", None, None, None, None).unwrap_err();
+        let err = EventKind::from_fields("status", none).unwrap_err();
         assert_eq!(err.to_string(), "status needs a status");
-        let err =
-            EventKind::from_fields("handling_started", Some(""), None, None, None).unwrap_err();
+        let empty_agent = EventFields {
+            agent: Some(""),
+            ..none
+        };
+        let err = EventKind::from_fields("handling_started", empty_agent).unwrap_err();
         assert_eq!(err.to_string(), "handling_started needs an agent");
+        assert_eq!(
+            EventKind::agent_reply("").unwrap_err().to_string(),
+            "agent_reply needs an agent"
+        );
         // Fields a kind does not use are ignored, whatever their value.
-        let kind = EventKind::from_fields(
-            "customer_reply",
-            Some("x"),
-            Some("bogus"),
-            Some("c"),
-            Some("t"),
-        )
-        .unwrap();
+        let all = EventFields {
+            agent: Some("x"),
+            status: Some("bogus"),
+            channel: Some("c"),
+            team: Some("t"),
+        };
+        let kind = EventKind::from_fields("customer_reply", all).unwrap();
         assert_eq!(kind, EventKind::CustomerReply);
-        let created =
-            EventKind::from_fields("created", None, None, Some("chat"), Some("")).unwrap();
+        let chat = EventFields {
+            channel: Some("chat"),
+            team: Some(""),
+            ..none
+        };
+        let created = EventKind::from_fields("created", chat).unwrap();
+        assert_eq!(created, EventKind::created(Some("chat"), None).unwrap());
         assert_eq!(
             created,
             EventKind::Created {

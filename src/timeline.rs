@@ -1,5 +1,23 @@
-//! A ticket's events in the contract's order, and the metrics derived from
-//! them (CONTRACT section 2).
+//! A ticket's events in their defined order, and the metrics derived from
+//! them (definitions, "Ticket timeline").
+//!
+//! ```
+//! use cxmetrics::ticket::{EventId, EventKind, TicketId};
+//! use cxmetrics::{time::parse_timestamp, TicketEvent, Timeline};
+//! let mut timeline = Timeline::new();
+//! // In any order; a repeated delivery of an id is ignored.
+//! for (id, at, kind) in [
+//!     ("e2", "2026-03-02T09:20:00Z", EventKind::agent_reply("ana")?),
+//!     ("e1", "2026-03-02T09:00:00Z", EventKind::created(Some("chat"), None)?),
+//!     ("e2", "2026-03-02T09:20:00Z", EventKind::agent_reply("ana")?),
+//! ] {
+//!     timeline.push(TicketEvent::new(EventId::new(id)?, TicketId::new("T-1")?, parse_timestamp(at)?, kind))?;
+//! }
+//! let metrics = timeline.metrics(None).ok().flatten().expect("a valid ticket");
+//! assert_eq!(metrics.first_response().map(|d| d.as_secs()), Some(1200));
+//! assert_eq!((timeline.duplicates(), metrics.channel()), (1, Some("chat")));
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
 //!
 //! The derivation is one pass over the ordered events: a small state
 //! machine for the reply waits, the solved state and each agent's handling
@@ -101,7 +119,7 @@ fn id_hash(id: &crate::id::EventId) -> u64 {
 /// Whether a pushed event was new or a repeated delivery of an id already
 /// accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
+pub enum Pushed {
     /// A new event id: the event was added.
     New,
     /// An id already accepted: ignored (the first delivery is kept) and
@@ -131,7 +149,7 @@ impl<E: Borrow<TicketEvent>> Timeline<E> {
     ///
     /// [`ErrorKind::TicketMismatch`] when the event belongs to another
     /// ticket than the events before it.
-    pub fn push(&mut self, event: E) -> Result<Delivery, Error> {
+    pub fn push(&mut self, event: E) -> Result<Pushed, Error> {
         let new = event.borrow();
         if let Some(ticket) = self.ticket() {
             if ticket != new.ticket() {
@@ -145,7 +163,7 @@ impl<E: Borrow<TicketEvent>> Timeline<E> {
         let id_hash = id_hash(new.id());
         if self.contains(new.id(), id_hash) {
             self.duplicates += 1;
-            return Ok(Delivery::Duplicate);
+            return Ok(Pushed::Duplicate);
         }
         if let Some(ids) = &mut self.ids {
             ids.insert(new.id().clone());
@@ -167,7 +185,7 @@ impl<E: Borrow<TicketEvent>> Timeline<E> {
         };
         let place = self.entries.partition_point(|e| e.key() < entry.key());
         self.entries.insert(place, entry);
-        Ok(Delivery::New)
+        Ok(Pushed::New)
     }
 
     fn contains(&self, id: &crate::id::EventId, hash: u64) -> bool {
@@ -493,7 +511,9 @@ impl TicketMetrics<'_> {
     /// As Zendesk's first reply time: bot replies and internal notes never
     /// count, and a solve in between does not stop the clock (a ticket
     /// solved without a reply and answered later gets the late answer).
-    /// Chatwoot's first response time likewise waits for a human agent.
+    /// Chatwoot differs: its first response clock starts at the last
+    /// hand-off from a bot to a human (or at a reopen), not at creation, so
+    /// its figure is shorter for tickets a bot handled first.
     pub fn first_response(&self) -> Option<Duration> {
         let d = &self.derived;
         d.first_agent_reply.map(|at| at.since(d.created))

@@ -89,7 +89,7 @@ fn event(n: u16, ticket: u8, kind: u8, minutes: i64, who: u8) -> TicketEvent {
         kind,
     );
     if who.is_multiple_of(5) {
-        e.with_topic(name("topic", who % 2))
+        e.with_topic(name("topic", who % 2).as_str())
     } else {
         e
     }
@@ -272,7 +272,7 @@ fn merge_tree(mut parts: Vec<Aggregator>, choices: &[prop::sample::Index]) -> Ag
         if step % 2 == 0 {
             parts[i].merge(&right).unwrap();
         } else {
-            parts[i].absorb(right).unwrap();
+            parts[i].merge_owned(right).unwrap();
         }
     }
     parts.pop().unwrap()
@@ -324,7 +324,7 @@ proptest! {
         let (mut a, mut b) = (Aggregator::new(options(variant)), Aggregator::new(options(variant)));
         feed_batched(&mut a, &surveys);
         feed_batched(&mut b, &events);
-        a.absorb(b).unwrap();
+        a.merge_owned(b).unwrap();
         prop_assert_eq!(report(&a), report(&whole));
     }
 
@@ -341,8 +341,8 @@ proptest! {
         // Settled (as saving does), the two states are the same: ids are
         // settled in delivery order, wherever the input was cut.
         let (mut resumed, mut whole) = (resumed, whole);
-        resumed.settle().unwrap();
-        whole.settle().unwrap();
+        resumed.dedupe().unwrap();
+        whole.dedupe().unwrap();
         prop_assert!(resumed == whole, "states differ");
     }
 

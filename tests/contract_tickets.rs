@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use cxmetrics::{
-    ticket::{EventId, EventKind, Name, TicketId},
+    ticket::{EventFields, EventId, EventKind, TicketId},
     time::parse_timestamp,
     timeline::TicketMetrics,
     TicketEvent, Timeline,
@@ -24,10 +24,12 @@ fn read_events(path: &str) -> Vec<TicketEvent> {
             let field = |name: &str| v.get(name).and_then(Value::as_str);
             let kind = EventKind::from_fields(
                 field("kind").unwrap(),
-                field("agent"),
-                field("status"),
-                field("channel"),
-                field("team"),
+                EventFields {
+                    agent: field("agent"),
+                    status: field("status"),
+                    channel: field("channel"),
+                    team: field("team"),
+                },
             )
             .unwrap();
             let event = TicketEvent::new(
@@ -37,7 +39,7 @@ fn read_events(path: &str) -> Vec<TicketEvent> {
                 kind,
             );
             match field("topic") {
-                Some(topic) => event.with_topic(Name::new(topic).unwrap()),
+                Some(topic) => event.with_topic(topic),
                 None => event,
             }
         })

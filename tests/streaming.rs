@@ -90,7 +90,7 @@ proptest! {
             batch.add_event(e).unwrap();
             streaming.add_event(e).unwrap();
             if i % every == 0 {
-                streaming.fold_idle().unwrap();
+                streaming.close_idle_tickets().unwrap();
             }
         }
         let (b, s) = (batch.report(), streaming.report());
@@ -138,12 +138,12 @@ fn late_events_are_counted_and_folded_states_do_not_merge() {
     let mut a = Aggregator::from_bytes(&a.to_bytes()).unwrap();
     let before = a.heap_bytes();
     assert_eq!(
-        a.fold_idle().unwrap(),
+        a.close_idle_tickets().unwrap(),
         1,
         "ticket 1 has been idle for over an hour"
     );
     assert!(a.heap_bytes() < before);
-    assert_eq!(a.fold_idle().unwrap(), 0);
+    assert_eq!(a.close_idle_tickets().unwrap(), 0);
     a.add_event(&event(
         3,
         1,

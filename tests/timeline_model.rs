@@ -115,7 +115,7 @@ fn events(team: Option<u8>, ops: &[(u64, Op)]) -> Vec<(DateTime<FixedOffset>, Ti
         };
         let mut event = make(i + 1, at, kind);
         if let Some(topic) = topic {
-            event = event.with_topic(topic);
+            event = event.with_topic(topic.as_str());
         }
         out.push((at, event));
     }

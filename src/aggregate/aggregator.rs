@@ -613,14 +613,14 @@ impl Aggregator {
         let kept = self.state.folded.kept_after_last_fold;
         if self.state.options.idle_horizon().is_some() && self.state.events.len() >= 2 * kept + 4096
         {
-            self.fold_idle()?;
+            self.close_idle_tickets()?;
         }
         Ok(())
     }
 
-    /// Settles the pending records: checks their ids in bulk, drops the
-    /// repeated deliveries and files the ids of the others in the table of
-    /// settled ids. Never needed for a result (a report checks pending ids
+    /// Deduplicates now: checks the ids of the records added since the
+    /// last check in bulk, drops the repeated deliveries and files the ids
+    /// of the others for good. Never needed for a result (a report checks pending ids
     /// by itself, each time); it makes the following reports cheaper and
     /// lets [`to_bytes`](Self::to_bytes) save without first settling a
     /// copy. O(pending records + the settled ids they land among).
@@ -630,7 +630,7 @@ impl Aggregator {
     /// [`ErrorKind::TooManyIds`] past 2^32 − 1 settled ids or 4 GiB of
     /// their bytes (not reached: ids are counted as they arrive); the ids
     /// of each kind are settled whole or not at all.
-    pub fn settle(&mut self) -> Result<(), Error> {
+    pub fn dedupe(&mut self) -> Result<(), Error> {
         let s = &mut self.state;
         let known = s.response_ids.len() as u32;
         let numbers = s.response_ids.settle()?;
@@ -710,10 +710,10 @@ impl Aggregator {
         }
     }
 
-    /// Streaming mode: folds every ticket whose last event is more than the
-    /// idle horizon before the latest accepted instant into the group
-    /// results, and frees its events; returns how many tickets were
-    /// folded. Runs by itself as events arrive (whenever the events kept
+    /// Streaming mode: closes every ticket whose last event is more than
+    /// the idle horizon before the latest accepted instant (derives it,
+    /// adds it to its group's results, and frees its events); returns how
+    /// many tickets were closed. Runs by itself as events arrive (whenever the events kept
     /// have doubled), so calling it is only needed to free memory at a
     /// chosen moment. Nothing happens without an idle horizon. O(events
     /// kept + pending records).
@@ -722,11 +722,11 @@ impl Aggregator {
     ///
     /// As [`add_event`](Self::add_event), from settling the pending
     /// records first; nothing is folded then.
-    pub fn fold_idle(&mut self) -> Result<usize, Error> {
+    pub fn close_idle_tickets(&mut self) -> Result<usize, Error> {
         if self.state.options.idle_horizon().is_none() {
             return Ok(0);
         }
-        self.settle()?;
+        self.dedupe()?;
         let (Some(idle), Some((secs, nanos))) =
             (self.state.options.idle_horizon(), self.state.latest)
         else {
@@ -883,7 +883,7 @@ impl Aggregator {
     /// # Errors
     ///
     /// As [`merge`](Self::merge).
-    pub fn absorb(&mut self, mut other: Aggregator) -> Result<(), Error> {
+    pub fn merge_owned(&mut self, mut other: Aggregator) -> Result<(), Error> {
         let no_events = self.state.event_ids.len() == 0
             && self.state.event_ids.pending_len() == 0
             && self.state.event_input.rows == 0;
@@ -1173,14 +1173,14 @@ impl Aggregator {
     ///
     /// # Errors
     ///
-    /// As [`settle`](Self::settle).
+    /// As [`dedupe`](Self::dedupe).
     pub(crate) fn settled_state(&self) -> Result<std::borrow::Cow<'_, State>, Error> {
         let s = &self.state;
         if s.response_ids.pending_len() == 0 && s.event_ids.pending_len() == 0 {
             return Ok(std::borrow::Cow::Borrowed(s));
         }
         let mut copy = self.clone();
-        copy.settle()?;
+        copy.dedupe()?;
         Ok(std::borrow::Cow::Owned(copy.state))
     }
 
@@ -1363,7 +1363,7 @@ mod tests {
             a.add_response(&response("2026-03-02T09:00:00Z")).unwrap();
             a.add_event(&event("2026-03-02T08:00:00Z", "e1")).unwrap();
             if settle {
-                a.settle().unwrap();
+                a.dedupe().unwrap();
             }
             a.add_response(&response("2026-03-02T11:00:00Z")).unwrap();
             a.add_event(&event("2026-03-02T10:00:00Z", "e1")).unwrap();
@@ -1373,7 +1373,7 @@ mod tests {
             assert_eq!(report.input.surveys.duplicates, 1);
             assert_eq!(report.input.events.duplicates, 1);
             assert_eq!(report.input.tickets.valid, 1);
-            a.settle().unwrap();
+            a.dedupe().unwrap();
             assert_eq!(a.report(), report);
         }
     }

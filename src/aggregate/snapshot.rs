@@ -15,7 +15,7 @@ impl Aggregator {
     /// little-endian format version, then the state in postcard's compact
     /// serde format (varint integers, length-prefixed strings). A state is
     /// saved settled: pending ids are settled in a copy first, which
-    /// [`settle`](Self::settle) beforehand spares.
+    /// [`dedupe`](Self::dedupe) beforehand spares.
     ///
     /// ```
     /// use cxmetrics::{AggregateOptions, Aggregator};

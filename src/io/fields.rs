@@ -3,9 +3,9 @@
 
 use crate::dimensions::Dimension;
 use crate::error::{Error, ErrorKind};
-use crate::id::{EventId, Name, ResponseId, TicketId};
+use crate::id::{EventId, ResponseId, TicketId};
 use crate::survey::{Scales, SurveyMetric, SurveyResponse, SurveyScore};
-use crate::ticket::{EventKind, TicketEvent};
+use crate::ticket::{EventFields, EventKind, TicketEvent};
 use crate::time::parse_timestamp;
 
 /// One field of a record as read.
@@ -160,10 +160,16 @@ pub(crate) fn event(fields: &impl Fields) -> Result<TicketEvent, Error> {
     let status = used(Key::Status)?;
     let channel = used(Key::Channel)?;
     let team = used(Key::Team)?;
-    let kind = EventKind::from_fields(kind, agent, status, channel, team)?;
+    let named = EventFields {
+        agent,
+        status,
+        channel,
+        team,
+    };
+    let kind = EventKind::from_fields(kind, named)?;
     let event = TicketEvent::new(id, ticket, at, kind);
     Ok(match optional(fields, Key::Topic, false)? {
-        Some(topic) => event.with_topic(Name::new(topic)?),
+        Some(topic) => event.with_topic(topic),
         None => event,
     })
 }

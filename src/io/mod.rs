@@ -65,11 +65,7 @@ impl FromStr for InputFormat {
         match text {
             "csv" => Ok(InputFormat::Csv),
             "jsonl" => Ok(InputFormat::JsonLines),
-            _ => ErrorKind::File {
-                file: text.to_owned(),
-                problem: "unknown input format: expected csv or jsonl".to_owned(),
-            }
-            .err(),
+            _ => ErrorKind::UnknownInputFormat(text.to_owned()).err(),
         }
     }
 }

@@ -9,12 +9,14 @@ use super::interval::{normal_p_value, t_p_value, Confidence, Interval};
 /// standard error, confidence interval and a two-sided test of "no
 /// difference".
 ///
-/// Made by [`NpsSummary::compare`](crate::NpsSummary::compare),
-/// [`ScaleSummary::compare_score`](crate::ScaleSummary::compare_score) and
-/// [`ScaleSummary::compare_mean`](crate::ScaleSummary::compare_mean).
+/// Made by [`NpsSummary::compare`](crate::kpi::NpsSummary::compare),
+/// [`ScaleSummary::compare_score`](crate::kpi::ScaleSummary::compare_score) and
+/// [`ScaleSummary::compare_mean`](crate::kpi::ScaleSummary::compare_mean).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
-    /// First minus second: percentage points for scores, scale units for means.
+    /// First minus second: percentage points for scores, scale units for
+    /// means. For NPS with the adjusted-Wald method, the difference of the
+    /// adjusted scores (see [`NpsSummary::compare`](crate::kpi::NpsSummary::compare)).
     pub difference: f64,
     /// The standard error of the difference, in the same units.
     pub standard_error: f64,

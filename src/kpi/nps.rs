@@ -201,14 +201,18 @@ pub struct NpsSummary {
 }
 
 impl NpsSummary {
-    /// Compares this group's NPS with `other`'s: difference in points
-    /// (this − other), its standard error, interval and the two-sided z
-    /// test.
+    /// Compares this group's NPS with `other`'s: the difference (this −
+    /// other) in NPS points, its standard error, interval and the
+    /// two-sided z test.
     ///
-    /// With [`NpsInterval::Wald`] the variances are the observed ones; with
-    /// [`NpsInterval::AdjustedWald`] each group first gets Rocks' pseudo
-    /// counts (n + 3), which keeps the test sane for small or one-sided
-    /// groups.
+    /// With [`NpsInterval::Wald`] the difference is of the observed scores
+    /// and the variances are the observed ones. With
+    /// [`NpsInterval::AdjustedWald`] (the default) each group first gets
+    /// Rocks' pseudo counts (¾ promoter, ¾ detractor, 1½ passive: n + 3),
+    /// and the difference, its error and its interval are of the
+    /// **adjusted** scores: closer to zero than the observed difference for
+    /// small groups, which keeps the test sane for small or one-sided
+    /// groups. The observed difference is `self.score − other.score`.
     ///
     /// ```
     /// use cxmetrics::{kpi::{Nps, NpsInterval, SummaryOptions}, survey::NpsScore};

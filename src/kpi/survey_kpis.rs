@@ -53,7 +53,7 @@ impl SurveyKpis {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidRule`] when a rule does not fit its scale.
+    /// [`ErrorKind::InvalidRule`](crate::ErrorKind::InvalidRule) when a rule does not fit its scale.
     pub fn with_rules(scales: Scales, csat: Favorable, ces: Favorable) -> Result<Self, Error> {
         Ok(SurveyKpis {
             nps: Nps::new(),
@@ -67,7 +67,7 @@ impl SurveyKpis {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::ScaleMismatch`] when the score was validated on other
+    /// [`ErrorKind::ScaleMismatch`](crate::ErrorKind::ScaleMismatch) when the score was validated on other
     /// scales than these accumulators'; nothing is counted then.
     #[inline]
     pub fn add(&mut self, score: SurveyScore) -> Result<(), Error> {

@@ -111,6 +111,51 @@ impl TicketKpis {
         self.add_derived(ticket.derived(), Some(calendar));
     }
 
+    /// Measures one valid ticket's SLA spans under `policy` at `as_of`
+    /// (in the business time of `calendar` when the policy says so): the
+    /// summary's `sla` counts then include it. Call it beside
+    /// [`add`](Self::add) for each ticket.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cxmetrics::sla::{SlaPolicy, SlaTargets};
+    /// use cxmetrics::ticket::{EventId, EventKind, TicketEvent, TicketId};
+    /// use cxmetrics::time::parse_timestamp;
+    /// use cxmetrics::{TicketKpis, Timeline};
+    /// let mut timeline = Timeline::new();
+    /// for (id, at, kind) in [
+    ///     ("e1", "2026-03-02T09:00:00Z", EventKind::created(None, None)?),
+    ///     ("e2", "2026-03-02T09:45:00Z", EventKind::agent_reply("ana")?),
+    /// ] {
+    ///     timeline.push(TicketEvent::new(EventId::new(id)?, TicketId::new("T1")?, parse_timestamp(at)?, kind))?;
+    /// }
+    /// let ticket = timeline.metrics(None).ok().flatten().expect("a valid ticket");
+    /// let policy = SlaPolicy::new(SlaTargets { first_response: Some(Duration::from_secs(1800)), ..Default::default() });
+    /// let mut kpis = TicketKpis::new();
+    /// kpis.add(&ticket);
+    /// kpis.add_sla(&ticket, &policy, None, parse_timestamp("2026-03-03T00:00:00Z")?.to_utc())?;
+    /// let first = kpis.summary().and_then(|s| s.sla).and_then(|s| s.first_response).unwrap();
+    /// assert_eq!((first.measured, first.met, first.breached()), (1, 0, 1));
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::SlaNeedsCalendar`] for a policy in business hours
+    /// without a calendar.
+    pub fn add_sla(
+        &mut self,
+        ticket: &TicketMetrics<'_>,
+        policy: &crate::sla::SlaPolicy,
+        calendar: Option<&Calendar>,
+        as_of: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), Error> {
+        policy.check(calendar)?;
+        let as_of = crate::time::Instant::of(&as_of);
+        self.measure_sla(policy, calendar, ticket.derived(), ticket.channel(), as_of);
+        Ok(())
+    }
+
     /// Measures one valid ticket's SLA spans at `as_of`.
     pub(crate) fn measure_sla<S>(
         &mut self,

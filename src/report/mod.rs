@@ -1,5 +1,22 @@
 //! The report: input accounting and the KPIs of every group, serialized
-//! as the contract's JSON (CONTRACT section 5).
+//! as the report's JSON, and KPI targets checked per group.
+//!
+//! ```
+//! use cxmetrics::report::{Target, Targets};
+//! use cxmetrics::survey::{ResponseId, Scales, SurveyMetric, SurveyScore};
+//! use cxmetrics::time::parse_timestamp;
+//! use cxmetrics::{AggregateOptions, Aggregator, SurveyResponse};
+//! let options = AggregateOptions::new();
+//! let mut aggregator = Aggregator::new(options.clone());
+//! let score = SurveyScore::new(SurveyMetric::Csat, 5, Scales::default())?;
+//! aggregator.add_response(&SurveyResponse::new(ResponseId::new("r1")?, score, parse_timestamp("2026-03-02T09:00:00Z")?))?;
+//! let mut report = aggregator.report();
+//! let targets = Targets::new(vec![Target { metric: "csat.score".into(), min: Some(85.0), max: None }], &options)?;
+//! targets.apply(&mut report);
+//! assert_eq!(report.groups[0].targets.as_ref().unwrap()[0].met, Some(true));
+//! assert_eq!(report.groups[0].value("csat.responses"), Some(1.0));
+//! # Ok::<(), cxmetrics::Error>(())
+//! ```
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::ser::{SerializeMap, Serializer};

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::id::EventId;
+use crate::ticket::EventFields;
 use crate::time::parse_timestamp;
 use proptest::prelude::*;
 
@@ -12,10 +13,12 @@ fn event(line: &str) -> TicketEvent {
     let field = |name: &str| v.get(name).and_then(|f| f.as_str());
     let kind = EventKind::from_fields(
         field("kind").unwrap(),
-        field("agent"),
-        field("status"),
-        field("channel"),
-        field("team"),
+        EventFields {
+            agent: field("agent"),
+            status: field("status"),
+            channel: field("channel"),
+            team: field("team"),
+        },
     )
     .unwrap();
     let mut event = TicketEvent::new(
@@ -25,7 +28,7 @@ fn event(line: &str) -> TicketEvent {
         kind,
     );
     if let Some(topic) = field("topic") {
-        event = event.with_topic(Name::new(topic).unwrap());
+        event = event.with_topic(topic);
     }
     event
 }
@@ -291,7 +294,7 @@ fn ticket_h() {
 #[test]
 fn duplicates_and_foreign_tickets() {
     let mut t = timeline(&TICKET_A[..3]);
-    assert_eq!(t.push(event(TICKET_A[1])).unwrap(), Delivery::Duplicate);
+    assert_eq!(t.push(event(TICKET_A[1])).unwrap(), Pushed::Duplicate);
     let other =
         event(r#"{"id":"x","ticket":"Z","at":"2026-03-02T09:00:00Z","kind":"customer_reply"}"#);
     assert_eq!(
@@ -331,9 +334,9 @@ fn long_timelines_switch_to_a_hash_set() {
                 kind,
             );
             let expected = if round == 0 {
-                Delivery::New
+                Pushed::New
             } else {
-                Delivery::Duplicate
+                Pushed::Duplicate
             };
             assert_eq!(t.push(e).unwrap(), expected);
         }
@@ -394,7 +397,7 @@ fn arbitrary_events() -> impl Strategy<Value = Vec<TicketEvent>> {
                     kind,
                 );
                 if topic {
-                    e.with_topic(Name::new(format!("topic{}", i % 3)).unwrap())
+                    e.with_topic(format!("topic{}", i % 3))
                 } else {
                     e
                 }

@@ -196,7 +196,7 @@ fn tick(progress: &Mutex<Progress>, file: &str, bytes: u64) {
 /// Reads every input file into a new aggregator with `options`: survey
 /// files in order, then event files. With both kinds, the event files are
 /// read on a second thread into a state of their own, which then moves
-/// into the first ([`Aggregator::absorb`]): the result is that of one pass.
+/// into the first ([`Aggregator::merge_owned`]): the result is that of one pass.
 pub fn read_inputs(options: AggregateOptions, input: &InputArgs) -> Result<Aggregator, Failure> {
     let progress = Mutex::new(Progress::new());
     let mut aggregator = Aggregator::new(options.clone());
@@ -240,7 +240,7 @@ pub fn read_inputs(options: AggregateOptions, input: &InputArgs) -> Result<Aggre
         };
         surveys?;
         aggregator
-            .absorb(events?)
+            .merge_owned(events?)
             .map_err(|e| Failure(e.to_string()))
     })?;
     if let Ok(progress) = progress.lock() {

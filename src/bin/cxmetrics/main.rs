@@ -6,6 +6,7 @@ mod files;
 mod input;
 mod output;
 
+use cxmetrics::staffing::{Decimal, Staffing};
 use std::fs;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -52,7 +53,7 @@ fn load_state(path: &Path) -> Result<Aggregator, Failure> {
 /// copies nothing).
 fn save_state(mut aggregator: Aggregator, path: &Path) -> Result<(), Failure> {
     aggregator
-        .settle()
+        .dedupe()
         .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
     fs::write(path, aggregator.to_bytes()).map_err(|e| {
         Failure(format!(
@@ -133,16 +134,25 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
 fn staffing(args: StaffingArgs) -> Result<(), Failure> {
     let fail = |e: cxmetrics::Error| Failure(e.to_string());
     let mut question =
-        cxmetrics::staffing::Staffing::new(&args.arrivals, &args.interval, &args.aht, &args.target)
-            .map_err(fail)?;
+        Staffing::parse(&args.arrivals, &args.interval, &args.aht, &args.target).map_err(fail)?;
+    // A percentage as written, or the option's own message.
+    let percent = |text: &str, what: &str, expected: &str| {
+        Decimal::percent(text).map_err(|_| {
+            Failure(format!(
+                "invalid staffing {what} {text:?}: expected {expected}"
+            ))
+        })
+    };
     if let Some(shrinkage) = &args.shrinkage {
-        question = question.shrinkage(shrinkage).map_err(fail)?;
+        let value = percent(shrinkage, "shrinkage", "0% to below 100%")?;
+        question = question.with_shrinkage(value).map_err(fail)?;
     }
     if let Some(occupancy) = &args.max_occupancy {
-        question = question.max_occupancy(occupancy).map_err(fail)?;
+        let value = percent(occupancy, "max occupancy", "above 0% up to 100%")?;
+        question = question.with_max_occupancy(value).map_err(fail)?;
     }
     if let Some(per_lead) = args.agents_per_lead {
-        question = question.agents_per_lead(per_lead).map_err(fail)?;
+        question = question.with_agents_per_lead(per_lead).map_err(fail)?;
     }
     let r = question.solve();
     let table = args.format.map_or(std::io::stdout().is_terminal(), |f| {
