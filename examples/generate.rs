@@ -4,7 +4,7 @@
 //! cargo run --release --example generate -- --tickets 5000 --surveys 2000 --seed 7 --out DIR
 //! ```
 //!
-//! writes `DIR/events.csv` (ticket lifecycles, CONTRACT section 1.2) and
+//! writes `DIR/events.csv` (ticket lifecycles, definitions, "Records") and
 //! `DIR/surveys.csv` (survey responses, section 1.1). A dozen agents in
 //! three teams answer tickets from email, chat, phone and social during
 //! March 2026: bots answer chats first, agents leave internal notes, hand
@@ -13,7 +13,7 @@
 //! and each ticket's events are listed in time order except, now and then,
 //! a few out of order. Agents differ in skill, which shows in their scores.
 //! `--dirty P` makes about P per thousand records bad (and some repeated)
-//! in the ways the contract rejects or counts. The same seed always gives
+//! in the ways the definitions rejects or counts. The same seed always gives
 //! the same files.
 
 use std::fs::File;

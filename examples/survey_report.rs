@@ -5,7 +5,7 @@
 //! cargo run --release --features io --example survey_report -- examples/data/surveys.csv --by channel
 //! ```
 //!
-//! The file has the contract's survey columns (`id`, `metric`, `score`,
+//! The file has the documented survey columns (`id`, `metric`, `score`,
 //! `at`, optional `agent`, `channel`, `team`, `topic`), as CSV or JSON
 //! Lines, read with the crate's `io` reader (feature `io`). Every row is
 //! accounted for: rejected rows are listed with their line and reason,

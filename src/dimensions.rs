@@ -24,7 +24,7 @@ pub enum Dimension {
 }
 
 impl Dimension {
-    /// The contract's name.
+    /// The documented name.
     pub fn as_str(self) -> &'static str {
         match self {
             Dimension::Agent => "agent",
@@ -56,7 +56,7 @@ impl FromStr for Dimension {
 
 /// Agent, channel, team and topic of a record, each optional.
 ///
-/// An empty text is the contract's "absent" and is stored as `None`, so a
+/// An empty text is the documented "absent" and is stored as `None`, so a
 /// present value is never empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "DimensionsRepr")]

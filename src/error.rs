@@ -157,13 +157,13 @@ pub enum ErrorKind {
     /// Text that is not a non-negative decimal number.
     #[error("invalid number {0:?}: expected digits with an optional fraction")]
     InvalidNumber(String),
-    /// A staffing question that cannot be answered (CONTRACT section 7).
+    /// A staffing question that cannot be answered (definitions, "Staffing").
     #[error("invalid staffing {0}")]
     InvalidStaffing(String),
     /// An input format other than `csv` and `jsonl`.
     #[error("unknown input format {0:?}: expected csv or jsonl")]
     UnknownInputFormat(String),
-    /// A file that cannot be read as input (CONTRACT section 1.3).
+    /// A file that cannot be read as input (definitions, "Validation and accounting").
     #[error("{file}: {problem}")]
     File {
         /// The file's name.
@@ -183,10 +183,10 @@ pub enum ErrorKind {
     /// A metric name other than `nps`, `csat` and `ces`.
     #[error("unknown metric {0:?}: expected nps, csat or ces")]
     UnknownMetric(String),
-    /// An event kind other than the contract's nine.
+    /// An event kind other than the documented nine.
     #[error("unknown event kind {0:?}")]
     UnknownEventKind(String),
-    /// A status other than the contract's six.
+    /// A status other than the documented six.
     #[error("unknown status {0:?}")]
     UnknownStatus(String),
     /// An event without a field its kind needs.
@@ -205,10 +205,10 @@ pub enum ErrorKind {
         /// The event's ticket.
         found: String,
     },
-    /// Text that is not a timestamp of the contract's form.
+    /// Text that is not a timestamp of the documented form.
     #[error("invalid timestamp {0:?}: expected YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM|-HH:MM)")]
     InvalidTimestamp(String),
-    /// Text that is not an integer of the contract's form.
+    /// Text that is not an integer of the documented form.
     #[error("score {0:?} is not an integer")]
     NotAnInteger(String),
     /// An id that is empty.

@@ -22,7 +22,7 @@ macro_rules! id_type {
             ///
             /// # Errors
             ///
-            /// [`ErrorKind::Empty`] when `text` is empty (the contract's "absent").
+            /// [`ErrorKind::Empty`] when `text` is empty (the documented "absent").
             pub fn new(text: impl AsRef<str>) -> Result<Self, Error> {
                 let text = text.as_ref();
                 if text.is_empty() {
@@ -65,17 +65,17 @@ macro_rules! id_type {
 }
 
 id_type!(
-    /// The unique id of a survey response (`id` of CONTRACT section 1.1).
+    /// The unique id of a survey response (`id` of definitions, "Records").
     ResponseId,
     "response id"
 );
 id_type!(
-    /// The id of a ticket (`ticket` of CONTRACT section 1.2).
+    /// The id of a ticket (`ticket` of definitions, "Records").
     TicketId,
     "ticket id"
 );
 id_type!(
-    /// The unique id of a ticket event (`id` of CONTRACT section 1.2).
+    /// The unique id of a ticket event (`id` of definitions, "Records").
     EventId,
     "event id"
 );

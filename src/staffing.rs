@@ -549,7 +549,7 @@ mod tests {
         (a - b).abs() <= tolerance
     }
 
-    /// callcentrehelper's worked example (CONTRACT section 7).
+    /// callcentrehelper's worked example (definitions, "Staffing").
     #[test]
     fn callcentrehelper() {
         let r = Staffing::parse("100", "30m", "180s", "80/20s")

@@ -39,7 +39,7 @@ pub enum SurveyMetric {
 }
 
 impl SurveyMetric {
-    /// The metric's name as the contract spells it: `nps`, `csat`, `ces`.
+    /// The metric's name as the definitions spell it: `nps`, `csat`, `ces`.
     pub fn as_str(self) -> &'static str {
         match self {
             SurveyMetric::Nps => "nps",
@@ -111,9 +111,9 @@ impl From<Scale> for ScaleRepr {
 impl Scale {
     /// The NPS scale, 0..=10.
     pub const NPS: Scale = Scale { min: 0, max: 10 };
-    /// The contract's default CSAT scale, 1..=5.
+    /// The documented default CSAT scale, 1..=5.
     pub const CSAT: Scale = Scale { min: 1, max: 5 };
-    /// The contract's default CES scale, 1..=7 (CES 2.0 agreement scale).
+    /// The documented default CES scale, 1..=7 (CES 2.0 agreement scale).
     pub const CES: Scale = Scale { min: 1, max: 7 };
     /// The highest point any scale may have.
     pub const LIMIT: u8 = 100;
@@ -354,7 +354,7 @@ impl ScaleScore {
 }
 
 /// The scales of the two metrics whose scale is configurable (NPS is always
-/// 0..=10). The default is the contract's: CSAT 1..=5, CES 1..=7.
+/// 0..=10). The default is the documented: CSAT 1..=5, CES 1..=7.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Scales {
     /// The CSAT scale.
@@ -441,7 +441,7 @@ impl SurveyScore {
         Ok(SurveyScore { metric, score })
     }
 
-    /// Parses the contract's integer text (an optional `+` or `-`, then ASCII
+    /// Parses the documented integer text (an optional `+` or `-`, then ASCII
     /// digits: `05` is 5; `4.0`, `5e0` and ` 5` are not integers) and
     /// validates it as a score of `metric`.
     ///
@@ -490,7 +490,7 @@ impl SurveyScore {
     }
 }
 
-/// One survey response (CONTRACT section 1.1): who answered what, when,
+/// One survey response (definitions, "Records"): who answered what, when,
 /// about whom.
 ///
 /// ```

@@ -43,7 +43,7 @@ pub enum Status {
 }
 
 impl Status {
-    /// The contract's name: `new`, `open`, `pending`, `on_hold`, `solved`, `closed`.
+    /// The documented name: `new`, `open`, `pending`, `on_hold`, `solved`, `closed`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::New => "new",
@@ -71,7 +71,7 @@ impl fmt::Display for Status {
 impl FromStr for Status {
     type Err = Error;
 
-    /// Parses the contract's names (lower case, exact).
+    /// Parses the documented names (lower case, exact).
     fn from_str(text: &str) -> Result<Self, Error> {
         Ok(match text {
             "new" => Status::New,
@@ -85,10 +85,10 @@ impl FromStr for Status {
     }
 }
 
-/// What happened, with the fields that kind of event needs (CONTRACT
-/// section 1.2).
+/// What happened, with the fields that kind of event needs (definitions,
+/// "Records").
 ///
-/// The variants are declared in the contract's order for events at the
+/// The variants are declared in the documented order for events at the
 /// same instant: `created` first, `status` last.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -136,7 +136,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    /// The kind's name as the contract spells it.
+    /// The kind's name as the definitions spell it.
     pub fn name(&self) -> &'static str {
         EventTag::of(self).name()
     }
@@ -277,7 +277,7 @@ fn needed(kind: &str, agent: &str) -> Result<Name, Error> {
     Name::new(agent)
 }
 
-/// The kind of an event without its data, in the contract's order for
+/// The kind of an event without its data, in the documented order for
 /// events at the same instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]

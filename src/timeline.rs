@@ -40,7 +40,7 @@ use crate::time::Instant;
 const SCAN_LIMIT: usize = 32;
 
 /// One ticket's events, accepted in any order and with duplicate
-/// deliveries, kept in the contract's order: by instant, then by kind
+/// deliveries, kept in the documented order: by instant, then by kind
 /// (`created`, `customer_reply`, `bot_reply`, `internal_note`, `assigned`,
 /// `handling_started`, `handling_ended`, `agent_reply`, `status`), then by
 /// event id (byte order). So any arrival order gives the same metrics.
@@ -71,7 +71,7 @@ const SCAN_LIMIT: usize = 32;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Timeline<E = TicketEvent> {
-    /// Accepted events in the contract's order.
+    /// Accepted events in the documented order.
     entries: Vec<Entry<E>>,
     /// The ids of `entries`, once there are more than [`SCAN_LIMIT`].
     ids: Option<std::collections::HashSet<crate::id::EventId>>,
@@ -203,7 +203,7 @@ impl<E: Borrow<TicketEvent>> Timeline<E> {
         self.entries.first().map(|e| e.event().ticket())
     }
 
-    /// The accepted events in the contract's order.
+    /// The accepted events in the documented order.
     pub fn events(&self) -> impl ExactSizeIterator<Item = &TicketEvent> {
         self.entries.iter().map(Entry::event)
     }
@@ -241,7 +241,7 @@ impl<E: Borrow<TicketEvent>> Timeline<E> {
     }
 }
 
-/// Why a ticket is left out of every metric (CONTRACT section 2: a valid
+/// Why a ticket is left out of every metric (definitions, "Ticket timeline": a valid
 /// ticket has exactly one `created` event, and it comes first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InvalidTicket {
@@ -335,7 +335,7 @@ pub(crate) struct Derived<S> {
     pub(crate) agent: Option<S>,
 }
 
-/// Derives a ticket's metrics from its events in the contract's order.
+/// Derives a ticket's metrics from its events in the documented order.
 ///
 /// `Ok(None)` when there are no events; an [`InvalidTicket`] reason when
 /// the first event is not the only `created` one.
@@ -487,7 +487,7 @@ fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The metrics of one valid ticket (CONTRACT section 2), borrowed from its
+/// The metrics of one valid ticket (definitions, "Ticket timeline"), borrowed from its
 /// [`Timeline`]. Durations keep nanosecond precision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketMetrics<'a> {

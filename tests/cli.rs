@@ -1,4 +1,4 @@
-//! The `cxmetrics` binary end to end: the contract examples, saved states,
+//! The `cxmetrics` binary end to end: the definitions examples, saved states,
 //! and the error cases with their exit statuses.
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
-//! The contract examples end to end through the library: files read and
+//! The definitions examples end to end through the library: files read and
 //! validated by the `io` readers, fed to an [`Aggregator`] with the
 //! example's options, and its report serialized to JSON and compared with
-//! the expected report the way the contract compares them (numbers to
+//! the expected report the way the definitions compares them (numbers to
 //! 1e-6, percentiles to 1%, rejection reasons free).
 
 use std::path::Path;
@@ -46,7 +46,7 @@ fn feed(aggregator: &mut Aggregator, dir: &Path, file: &str, kind: RecordKind) {
     }
 }
 
-/// Compares as the contract does; returns the differences.
+/// Compares as the definitions does; returns the differences.
 fn compare(expected: &Value, actual: &Value, path: &str, diffs: &mut Vec<String>) {
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
@@ -97,7 +97,7 @@ fn compare(expected: &Value, actual: &Value, path: &str, diffs: &mut Vec<String>
     }
 }
 
-/// Runs one example: `args` are the contract's command-line options.
+/// Runs one example: `args` are the documented command-line options.
 fn check(expected: &str, surveys: &[&str], events: &[&str], args: &[(&str, &str)]) {
     let mut options = AggregateOptions::new();
     for &(flag, value) in args {

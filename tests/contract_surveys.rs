@@ -1,5 +1,5 @@
-//! The survey sections of the contract examples (`tests/data`, copied from
-//! the contract), reproduced with the library's types: validation, as_of,
+//! The survey sections of the definitions examples (`tests/data`, copied from
+//! the definitions), reproduced with the library's types: validation, as_of,
 //! grouping and every NPS, CSAT and CES statistic.
 
 use std::collections::{BTreeMap, HashSet};
@@ -217,7 +217,7 @@ fn surveys_basic_by_day_and_channel_in_sao_paulo() {
 }
 
 /// `dirty/surveys.csv` holds one of each kind of bad record: the library's
-/// validation rejects exactly the contract's lines, with messages naming
+/// validation rejects exactly the documented lines, with messages naming
 /// the value, and the survey sections of the report follow.
 #[test]
 fn dirty_surveys_are_rejected_line_by_line() {

@@ -67,7 +67,7 @@ fn rate(part: u64, whole: u64) -> Value {
     }
 }
 
-/// The contract's `tickets` section of a group of valid tickets.
+/// The documented `tickets` section of a group of valid tickets.
 fn section(tickets: &[TicketMetrics<'_>]) -> Value {
     let count =
         |f: &dyn Fn(&TicketMetrics<'_>) -> bool| tickets.iter().filter(|t| f(t)).count() as u64;

@@ -1,6 +1,6 @@
 //! Model-based test of the ticket timeline: random valid operation
 //! sequences go to the real [`Timeline`] and to a deliberately naive
-//! reference that reads CONTRACT section 2 literally, rescanning the event
+//! reference that reads definitions, "Ticket timeline" literally, rescanning the event
 //! list for every question instead of keeping state; both must agree.
 
 use std::time::Duration;
@@ -144,7 +144,7 @@ fn span(from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> Duration {
     (to - from).to_std().unwrap()
 }
 
-/// The contract's definitions, read literally over the list of events.
+/// The documented definitions, read literally over the list of events.
 fn naive(list: &[(DateTime<FixedOffset>, TicketEvent)]) -> Expected {
     let created = list[0].0;
     let kind = |i: usize| list[i].1.kind();

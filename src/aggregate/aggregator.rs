@@ -76,7 +76,7 @@ impl Accounting {
 }
 
 /// Folds survey responses and ticket events into per-group KPIs
-/// (CONTRACT sections 2 to 5).
+/// (definitions, "Ticket timeline" to "The report").
 ///
 /// Responses and events are added one at a time, in any order; each
 /// ticket's events are kept until the report, so they may arrive anywhere
@@ -930,7 +930,7 @@ impl Aggregator {
             .or_else(|| latest.map(|(s, n)| Instant::from_parts(s, n).to_utc()))
     }
 
-    /// The report with the contract's statistics (95%, adjusted Wald).
+    /// The report with the documented statistics (95%, adjusted Wald).
     pub fn report(&self) -> Report {
         self.report_with(SummaryOptions::default())
     }

@@ -57,7 +57,7 @@ impl StoredEvent {
         Instant::from_parts(self.secs(), self.nanos)
     }
 
-    /// The contract's order within a ticket, but for the ids: instant,
+    /// The documented order within a ticket, but for the ids: instant,
     /// then kind, as one number (seconds take at most 39 bits and
     /// nanoseconds 30, so `secs << 40 | nanos << 8 | tag` orders as the
     /// triple).

@@ -96,7 +96,7 @@ fn optional(fields: &impl Fields, key: Key, integers: bool) -> Result<Option<&st
     }
 }
 
-/// Validates a survey response (CONTRACT section 1.1). Every field is
+/// Validates a survey response (definitions, "Records"). Every field is
 /// checked; with `keep`, only those dimensions are kept (and no ticket
 /// link), sparing their allocations.
 pub(crate) fn survey(
@@ -130,7 +130,7 @@ pub(crate) fn survey(
     Ok(response)
 }
 
-/// Validates a ticket event (CONTRACT section 1.2): only the fields its
+/// Validates a ticket event (definitions, "Records"): only the fields its
 /// kind uses are looked at.
 pub(crate) fn event(fields: &impl Fields) -> Result<TicketEvent, Error> {
     let id = EventId::new(required(fields, Key::Id, true)?)?;

@@ -1,5 +1,5 @@
-//! Streaming readers of the contract's CSV and JSON Lines inputs over any
-//! [`std::io::Read`] (CONTRACT section 1). Feature `io`.
+//! Streaming readers of the documented CSV and JSON Lines inputs over any
+//! [`std::io::Read`] (definitions, "Records"). Feature `io`.
 //!
 //! Each record is validated into the library's types or comes back as a
 //! [`Rejection`] with its line and a reason naming the field and the value;
@@ -154,7 +154,7 @@ impl<F: fields::Fields> FieldsDyn for F {
     }
 }
 
-/// Reads survey responses (CONTRACT section 1.1) from CSV or JSON Lines.
+/// Reads survey responses (definitions, "Records") from CSV or JSON Lines.
 ///
 /// An iterator of `Result<Item<SurveyResponse>, Error>`: an `Err` is a
 /// problem with the file (it cannot be read, or a CSV file holds invalid
@@ -208,7 +208,7 @@ impl<R: Read> Iterator for SurveyReader<R> {
     }
 }
 
-/// Reads ticket events (CONTRACT section 1.2) from CSV or JSON Lines.
+/// Reads ticket events (definitions, "Records") from CSV or JSON Lines.
 ///
 /// ```
 /// use cxmetrics::io::{EventReader, InputFormat, Item};

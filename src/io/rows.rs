@@ -44,7 +44,7 @@ pub(crate) enum Row<'a> {
 type Newlines = Arc<Mutex<VecDeque<u64>>>;
 
 /// Passes bytes through, noting where each newline is: the CSV parser
-/// skips empty lines without counting them, and the contract's line
+/// skips empty lines without counting them, and the documented line
 /// numbers are physical.
 struct LineCounter<R> {
     inner: R,

@@ -1,4 +1,4 @@
-//! The contract's input rules, one by one.
+//! The documented input rules, one by one.
 
 use super::*;
 use proptest::prelude::*;

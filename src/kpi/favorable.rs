@@ -10,7 +10,7 @@ use crate::survey::Scale;
 /// The rule that picks the favorable points of a scale: `satisfied` for
 /// CSAT, `easy` for CES.
 ///
-/// The defaults are the contract's: [`Favorable::TopTwoBox`] for CSAT and
+/// The defaults are the documented: [`Favorable::TopTwoBox`] for CSAT and
 /// [`Favorable::AboveMidpoint`] for CES (agreement scale, higher = easier).
 /// For the original 1–5 *effort* scale of CES 1.0 (Dixon et al. 2010, lower
 /// = less effort) use [`Favorable::BelowMidpoint`] (1–2 on 1–5).
@@ -30,7 +30,7 @@ use crate::survey::Scale;
 pub enum Favorable {
     /// The top two points; on a scale of two or three points the top point
     /// alone (a thumbs-up of 1–2 counts as Zendesk's good / (good + bad)).
-    /// The contract's CSAT rule.
+    /// The documented CSAT rule.
     TopTwoBox,
     /// The top `n` points.
     TopBox(u8),
@@ -134,7 +134,7 @@ mod tests {
         #[test]
         fn points_lie_on_the_scale(min in 0i64..100, span in 1i64..100, rule in 0..7usize, n in any::<u8>()) {
             let Ok(scale) = Scale::new(min, min + span) else { return Ok(()) };
-            // The contract's rules fit every scale.
+            // The documented rules fit every scale.
             prop_assert!(Favorable::TopTwoBox.points(scale).is_ok());
             prop_assert!(Favorable::AboveMidpoint.points(scale).is_ok());
             let rule = [Favorable::TopTwoBox, Favorable::TopBox(n), Favorable::BottomBox(n), Favorable::AtLeast(n), Favorable::AtMost(n), Favorable::AboveMidpoint, Favorable::BelowMidpoint][rule];

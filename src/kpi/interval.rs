@@ -8,7 +8,7 @@ use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 use crate::error::{Error, ErrorKind};
 
 /// The 0.975 quantile of the standard normal distribution, the `z` of every
-/// 95% interval in CONTRACT section 3.
+/// 95% interval in definitions, "Survey metrics".
 pub const Z95: f64 = 1.959963984540054;
 
 /// A two-sided confidence level, `0 < level < 1`; 95% by default.
@@ -31,7 +31,7 @@ pub struct Confidence {
 }
 
 impl Confidence {
-    /// 95%, with the contract's `z` = 1.959963984540054.
+    /// 95%, with the documented `z` = 1.959963984540054.
     pub const P95: Confidence = Confidence {
         level: 0.95,
         z: Z95,

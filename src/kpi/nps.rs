@@ -101,7 +101,7 @@ impl Nps {
         &mut self.counts
     }
 
-    /// The contract's statistics (95%, adjusted Wald); `None` when empty.
+    /// The documented statistics (95%, adjusted Wald); `None` when empty.
     pub fn summary(&self) -> Option<NpsSummary> {
         self.summary_with(SummaryOptions::default())
     }
@@ -179,7 +179,7 @@ impl Proportions {
     }
 }
 
-/// The statistics of a group's NPS responses (CONTRACT section 3).
+/// The statistics of a group's NPS responses (definitions, "Survey metrics").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NpsSummary {
     /// Number of responses, n ≥ 1.
@@ -344,7 +344,7 @@ mod tests {
         assert_eq!(c.df, None);
     }
 
-    /// The contract example `surveys-basic`, agent ben: three promoters →
+    /// The definitions example `surveys-basic`, agent ben: three promoters →
     /// NPS 100, adjusted Wald: n' = 6, p' = 3.75/6, d' = 0.75/6, centre 0.5,
     /// half = z·sqrt((0.75 − 0.25)/6) = 0.565792867, so [−6.579, 100].
     #[test]

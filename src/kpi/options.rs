@@ -10,7 +10,7 @@ use super::interval::Confidence;
 pub enum NpsInterval {
     /// Adjusted Wald (Rocks 2016): add 0.75 detractor, 1.5 passive and 0.75
     /// promoter before the Wald formula. Good coverage even for small or
-    /// lopsided samples. The contract's interval.
+    /// lopsided samples. The documented interval.
     #[default]
     AdjustedWald,
     /// Plain Wald: `NPS ± z·SE` with `SE = sqrt((p + d − (p − d)²)/n)`.
@@ -20,7 +20,7 @@ pub enum NpsInterval {
 }
 
 /// Options of every survey summary and comparison: the confidence level
-/// and the NPS interval method. The default is the contract's (95%,
+/// and the NPS interval method. The default is the documented (95%,
 /// adjusted Wald).
 ///
 /// ```

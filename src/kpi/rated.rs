@@ -81,9 +81,9 @@ impl Rated {
     }
 }
 
-/// The statistics of a group's CSAT or CES responses (CONTRACT section 3).
+/// The statistics of a group's CSAT or CES responses (definitions, "Survey metrics").
 ///
-/// `favorable` is CSAT's `satisfied` and CES's `easy`. The contract's
+/// `favorable` is CSAT's `satisfied` and CES's `easy`. The documented
 /// `ci95` is `score_ci` for CSAT and `mean_ci` for CES.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ScaleSummary {
@@ -165,18 +165,18 @@ macro_rules! rated_metric {
         }
 
         impl Default for $name {
-            /// An empty accumulator on the contract's scale with its rule.
+            /// An empty accumulator on the documented scale with its rule.
             fn default() -> Self {
                 $name::new($scale)
             }
         }
 
         impl $name {
-            /// An empty accumulator on `scale` with the contract's rule.
+            /// An empty accumulator on `scale` with the documented rule.
             pub fn new(scale: Scale) -> Self {
                 Rated::new(scale, $rule)
                     .map($name)
-                    .expect("the contract's rules fit every scale of two or more points")
+                    .expect("the documented rules fit every scale of two or more points")
             }
 
             /// An empty accumulator on `scale` whose favorable points are
@@ -258,7 +258,7 @@ macro_rules! rated_metric {
                 &mut self.0.counts
             }
 
-            /// The contract's statistics (95%); `None` when empty.
+            /// The documented statistics (95%); `None` when empty.
             pub fn summary(&self) -> Option<ScaleSummary> {
                 self.summary_with(SummaryOptions::default())
             }
@@ -336,7 +336,7 @@ rated_metric!(
     /// easy to handle my issue", higher = easier).
     ///
     /// `score` = % easy, where easy is [`Favorable::AboveMidpoint`] by
-    /// default (5–7 on 1–7); the contract's interval is the Student t
+    /// default (5–7 on 1–7); the documented interval is the Student t
     /// interval of the mean (`mean_ci`, df = n − 1). For the 1–5 effort
     /// scale of CES 1.0 (lower = less effort) choose
     /// [`Favorable::BelowMidpoint`] with [`Ces::with_rule`].
@@ -418,7 +418,7 @@ mod tests {
         assert_eq!((s.favorable, s.score), (80, 80.0));
     }
 
-    /// The contract example `surveys-basic`, agent ana: CES scores 7 and 4 →
+    /// The definitions example `surveys-basic`, agent ana: CES scores 7 and 4 →
     /// mean 5.5, s = 2.1213, t(0.975, 1) = 12.7062 → [−13.559, 24.559];
     /// CSAT 5 and 4 → Wilson [34.238, 100].
     #[test]

@@ -40,7 +40,7 @@ impl Default for SurveyKpis {
 }
 
 impl SurveyKpis {
-    /// Empty accumulators on `scales`, with the contract's rules.
+    /// Empty accumulators on `scales`, with the documented rules.
     pub fn new(scales: Scales) -> Self {
         SurveyKpis {
             nps: Nps::new(),
@@ -87,7 +87,7 @@ impl SurveyKpis {
         Ok(())
     }
 
-    /// Accumulators on `scales` (with the contract's rules) holding
+    /// Accumulators on `scales` (with the documented rules) holding
     /// `counts`: per metric, in `SurveyMetric` order, one count per point
     /// of its scale, lowest first. The caller makes the lengths match the
     /// scales; a count past the end of a scale is not counted.
@@ -135,7 +135,7 @@ impl SurveyKpis {
         &self.ces
     }
 
-    /// The contract's statistics of each metric (95%, adjusted Wald).
+    /// The documented statistics of each metric (95%, adjusted Wald).
     pub fn summary(&self) -> SurveySummary {
         self.summary_with(SummaryOptions::default())
     }
@@ -167,7 +167,7 @@ impl Extend<SurveyScore> for SurveyKpis {
 }
 
 impl FromIterator<SurveyScore> for SurveyKpis {
-    /// Counts scores validated on the contract's scales.
+    /// Counts scores validated on the documented scales.
     ///
     /// # Panics
     ///

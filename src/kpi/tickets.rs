@@ -40,8 +40,8 @@ impl TicketFacts {
     }
 }
 
-/// Counts and duration distributions of a group's valid tickets (CONTRACT
-/// section 3, `tickets`). Bounded memory whatever the number of tickets;
+/// Counts and duration distributions of a group's valid tickets (definitions,
+/// "Ticket metrics"). Bounded memory whatever the number of tickets;
 /// merges exactly.
 ///
 /// ```
@@ -297,7 +297,7 @@ impl TicketKpis {
         &self.handle
     }
 
-    /// The contract's statistics; `None` without tickets.
+    /// The documented statistics; `None` without tickets.
     pub fn summary(&self) -> Option<TicketSummary> {
         (self.created > 0).then(|| TicketSummary {
             created: self.created,
@@ -355,7 +355,7 @@ impl DistributionSummary {
     }
 }
 
-/// The statistics of a group's valid tickets (CONTRACT section 3).
+/// The statistics of a group's valid tickets (definitions, "Survey metrics").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TicketSummary {
     /// Valid tickets in the group.
@@ -397,7 +397,7 @@ pub struct TicketSummary {
     pub arrivals_by_hour: [u64; 24],
 }
 
-/// The four durations measured in business time (CONTRACT section 6.1).
+/// The four durations measured in business time (definitions, "Business hours").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BusinessSummary {
     /// First response times.

@@ -66,7 +66,7 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// Valid and invalid tickets (CONTRACT section 2).
+/// Valid and invalid tickets (definitions, "Ticket timeline").
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketCounts {
     /// Tickets with exactly one leading `created` event.
@@ -160,7 +160,7 @@ pub struct GroupReport {
     pub staffing: Option<Vec<HourlyStaffing>>,
 }
 
-/// Erlang C staffing for one local hour of a group (CONTRACT section 7).
+/// Erlang C staffing for one local hour of a group (definitions, "Staffing").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct HourlyStaffing {
     /// The local hour, 0..=23.
@@ -201,7 +201,7 @@ impl Report {
     }
 }
 
-/// A report (CONTRACT section 5). Its `Serialize` writes the contract's
+/// A report (definitions, "The report"). Its `Serialize` writes the documented
 /// JSON: sections without data are left out, statistics without data are
 /// `null`.
 #[derive(Debug, Clone, PartialEq)]

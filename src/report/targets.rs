@@ -1,4 +1,4 @@
-//! KPI targets per group (CONTRACT section 6.3).
+//! KPI targets per group (definitions, "Targets").
 
 use serde::{Deserialize, Serialize};
 

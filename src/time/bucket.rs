@@ -25,7 +25,7 @@ pub enum Bucket {
 }
 
 impl Bucket {
-    /// The contract's name.
+    /// The documented name.
     pub fn as_str(self) -> &'static str {
         match self {
             Bucket::None => "none",

@@ -7,7 +7,7 @@ use crate::ticket::EventFields;
 use crate::time::parse_timestamp;
 use proptest::prelude::*;
 
-/// Parses one line of the contract's JSON Lines event format.
+/// Parses one line of the documented JSON Lines event format.
 fn event(line: &str) -> TicketEvent {
     let v: serde_json::Value = serde_json::from_str(line).unwrap();
     let field = |name: &str| v.get(name).and_then(|f| f.as_str());

@@ -1,4 +1,4 @@
-//! The command line (CONTRACT section 4), parsed into the library's types.
+//! The command line (definitions, "Saved states and merging"), parsed into the library's types.
 
 use std::path::PathBuf;
 
@@ -221,7 +221,7 @@ pub struct MergeArgs {
 /// The report's output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// The contract's JSON report.
+    /// The documented JSON report.
     Json,
     /// One row per group, flattened columns.
     Csv,

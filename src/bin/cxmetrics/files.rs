@@ -1,4 +1,4 @@
-//! The option files (CONTRACT section 6), parsed strictly into the
+//! The option files (definitions, "Business hours"), parsed strictly into the
 //! library's types: a duplicate key, an unknown key or a wrong type is an
 //! error naming the file and the field.
 

@@ -59,7 +59,7 @@ impl Progress {
     }
 }
 
-/// The name the contract gives a file: its last path component, `-` for
+/// The name the definitions gives a file: its last path component, `-` for
 /// standard input.
 fn name_of(path: &Path) -> String {
     if path == Path::new("-") {

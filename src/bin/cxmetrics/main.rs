@@ -1,4 +1,4 @@
-//! `cxmetrics`: the contract's command line (CONTRACT sections 4 and 5).
+//! `cxmetrics`: the documented command line (definitions, "The report").
 //! It only parses arguments and files and calls the library.
 
 mod args;

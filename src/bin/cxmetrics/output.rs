@@ -17,7 +17,7 @@ use cxmetrics::{
     Report,
 };
 
-/// The report as the contract's JSON.
+/// The report as the documented JSON.
 pub fn json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
     writeln!(out)
