@@ -226,6 +226,15 @@ impl AggregateOptions {
         self.sla.as_ref()
     }
 
+    /// What the groups of a report made with these options can hold, for
+    /// checking [`Targets`](crate::report::Targets).
+    pub fn layout(&self) -> crate::report::Layout<'_> {
+        crate::report::Layout {
+            calendar: self.calendar.is_some(),
+            sla: self.sla.as_ref(),
+        }
+    }
+
     /// Empty survey accumulators on these scales with these rules.
     pub(crate) fn survey_kpis(&self) -> SurveyKpis {
         SurveyKpis::with_rules(self.scales, self.csat_rule, self.ces_rule)

@@ -11,7 +11,7 @@
 //! let score = SurveyScore::new(SurveyMetric::Csat, 5, Scales::default())?;
 //! aggregator.add_response(&SurveyResponse::new(ResponseId::new("r1")?, score, parse_timestamp("2026-03-02T09:00:00Z")?))?;
 //! let mut report = aggregator.report();
-//! let targets = Targets::new(vec![Target { metric: "csat.score".into(), min: Some(85.0), max: None }], &options)?;
+//! let targets = Targets::new(vec![Target { metric: "csat.score".into(), min: Some(85.0), max: None }], options.layout())?;
 //! targets.apply(&mut report);
 //! assert_eq!(report.groups[0].targets.as_ref().unwrap()[0].met, Some(true));
 //! assert_eq!(report.groups[0].value("csat.responses"), Some(1.0));
@@ -31,7 +31,7 @@ use crate::time::Bucket;
 
 mod targets;
 
-pub use targets::{Target, TargetResult, Targets};
+pub use targets::{Layout, Target, TargetResult, Targets};
 
 /// Which kind of record a count or rejection is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::AggregateOptions;
 use crate::error::{Error, ErrorKind};
 use crate::report::{GroupReport, Report};
+use crate::sla::SlaPolicy;
 
 /// A bound on a number of a group: `metric` is its dotted path in the
 /// report (`csat.score`, `tickets.first_response_s.p90`), `min` and `max`
@@ -24,9 +24,9 @@ pub struct Target {
 /// ```
 /// use cxmetrics::{AggregateOptions, report::{Target, Targets}};
 /// let options = AggregateOptions::new();
-/// let targets = Targets::new(vec![Target { metric: "nps.score".into(), min: Some(30.0), max: None }], &options)?;
+/// let targets = Targets::new(vec![Target { metric: "nps.score".into(), min: Some(30.0), max: None }], options.layout())?;
 /// assert_eq!(targets.len(), 1);
-/// let err = Targets::new(vec![Target { metric: "nps.ci95".into(), min: Some(0.0), max: None }], &options).unwrap_err();
+/// let err = Targets::new(vec![Target { metric: "nps.ci95".into(), min: Some(0.0), max: None }], options.layout()).unwrap_err();
 /// assert_eq!(err.to_string(), "invalid target nps.ci95: not a number of a group");
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
@@ -48,10 +48,21 @@ const BUSINESS: [&str; 4] = [
     "full_resolution_business_s",
 ];
 
-fn is_number_path(path: &[&str], options: &AggregateOptions) -> bool {
-    let calendar = options.calendar().is_some();
+/// What a report's groups can hold beyond the fixed sections: business
+/// twins with a calendar, SLA spans with a policy. Made from options by
+/// [`AggregateOptions::layout`](crate::AggregateOptions::layout).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Layout<'a> {
+    /// Whether the tickets section has business-time twins.
+    pub calendar: bool,
+    /// The SLA policy, if any.
+    pub sla: Option<&'a SlaPolicy>,
+}
+
+fn is_number_path(path: &[&str], layout: Layout<'_>) -> bool {
+    let calendar = layout.calendar;
     let sla = |key: &str| {
-        options.sla().is_some_and(|p| {
+        layout.sla.is_some_and(|p| {
             let t = p.targets(None);
             let any = |f: fn(&crate::sla::SlaTargets) -> bool| f(&t) || p.channel_targets().any(f);
             match key {
@@ -89,7 +100,7 @@ fn is_number_path(path: &[&str], options: &AggregateOptions) -> bool {
 
 impl Targets {
     /// Checks each target's path against the report's schema under
-    /// `options`: a path to a number of a group, whether or not a group
+    /// `layout` (from [`AggregateOptions::layout`](crate::AggregateOptions::layout)): a path to a number of a group, whether or not a group
     /// has data there (`nps.score`), but not to an object or a list, to a
     /// business twin without a calendar, or to `sla.<key>` for a target
     /// the SLA policy does not define anywhere.
@@ -97,10 +108,10 @@ impl Targets {
     /// # Errors
     ///
     /// [`ErrorKind::InvalidTarget`] naming the path.
-    pub fn new(targets: Vec<Target>, options: &AggregateOptions) -> Result<Targets, Error> {
+    pub fn new(targets: Vec<Target>, layout: Layout<'_>) -> Result<Targets, Error> {
         for t in &targets {
             let path: Vec<&str> = t.metric.split('.').collect();
-            let problem = if !is_number_path(&path, options) {
+            let problem = if !is_number_path(&path, layout) {
                 Some("not a number of a group")
             } else if t.min.is_none() && t.max.is_none() {
                 Some("needs min, max or both")

@@ -236,5 +236,5 @@ pub fn targets(
             max: b.max,
         })
         .collect();
-    cxmetrics::report::Targets::new(targets, options).map_err(|e| fail(e.to_string()))
+    cxmetrics::report::Targets::new(targets, options.layout()).map_err(|e| fail(e.to_string()))
 }
