@@ -24,7 +24,7 @@ fn calendar(c: &mut Criterion) {
     let holidays: Vec<NaiveDate> = (1..=12)
         .map(|m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap())
         .collect();
-    let calendar = Calendar::new("Europe/Berlin", hours, &holidays).unwrap();
+    let calendar = Calendar::new("Europe/Berlin", hours.clone(), &holidays).unwrap();
     // Random spans of up to 90 days in 2026, both DST changes included.
     let mut rng = Rng(17);
     let spans: Vec<(DateTime<Utc>, DateTime<Utc>)> = (0..100_000)
@@ -47,6 +47,14 @@ fn calendar(c: &mut Criterion) {
                 .sum();
             assert!(total > 0);
             total
+        })
+    });
+    // Building a calendar: what every state load and option file costs.
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("new", |b| {
+        b.iter(|| {
+            let zone = black_box("Europe/Berlin");
+            Calendar::new(zone, black_box(hours.clone()), &holidays).unwrap()
         })
     });
     group.finish();
