@@ -811,14 +811,7 @@ impl Aggregator {
         }
         let other_pending = &other.pending;
         let other = &other.state;
-        let names: Vec<u32> = std::iter::once(Ok(0))
-            .chain(
-                other
-                    .names
-                    .iter()
-                    .map(|n| self.state.names.intern(n).map(|(i, _)| i + 1)),
-            )
-            .collect::<Result<_, Error>>()?;
+        let names = self.state.names.symbols_of(&other.names)?;
         let remap = |sym: u32| names[sym as usize];
         let groups: Vec<u32> = other
             .survey_groups
@@ -892,15 +885,7 @@ impl Aggregator {
             && !self.state.folded.any()
             && !other.state.folded.any()
         {
-            let names: Vec<u32> = std::iter::once(Ok(0))
-                .chain(
-                    other
-                        .state
-                        .names
-                        .iter()
-                        .map(|n| self.state.names.intern(n).map(|(i, _)| i + 1)),
-                )
-                .collect::<Result<_, Error>>()?;
+            let names = self.state.names.symbols_of(&other.state.names)?;
             let remap = |sym: u32| names[sym as usize];
             let mut events = std::mem::take(&mut other.state.events);
             events.remap_symbols(remap);

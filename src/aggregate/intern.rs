@@ -253,6 +253,20 @@ impl From<Interner> for InternerRepr {
 }
 
 impl Interner {
+    /// The symbols here (number + 1; 0 for none) of every string of
+    /// `other`, interning those not yet here: index `n + 1` of the result
+    /// is the symbol of `other`'s string `n`, index 0 stays 0. How one
+    /// state's dimension values are renamed into another's on a merge.
+    ///
+    /// # Errors
+    ///
+    /// As [`intern`](Self::intern).
+    pub(crate) fn symbols_of(&mut self, other: &Interner) -> Result<Vec<u32>, Error> {
+        std::iter::once(Ok(0))
+            .chain(other.iter().map(|n| self.intern(n).map(|(i, _)| i + 1)))
+            .collect()
+    }
+
     /// The number of `text`, adding it if new; `true` when it was new.
     ///
     /// # Errors
