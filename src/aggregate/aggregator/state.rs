@@ -1,0 +1,110 @@
+//! The saved state: what it holds, and its checks when loaded.
+
+use super::*;
+
+impl State {
+    /// Checks that every number in the state points at something.
+    fn validate(&self) -> Result<(), Error> {
+        let corrupt = |what: &str| Err(ErrorKind::corrupt(what).into());
+        let names = self.names.len() as u32;
+        let dims = self.options.group_by().len();
+        for key in &self.survey_groups {
+            if key.dims.iter().any(|&s| s > names) || key.dims[dims..].iter().any(|&s| s != 0) {
+                return corrupt("a group names an unknown value");
+            }
+        }
+        let scales = self.options.scales();
+        for r in &self.responses {
+            let metric = [SurveyMetric::Nps, SurveyMetric::Csat, SurveyMetric::Ces]
+                .get(usize::from(r.metric));
+            let valid = metric.is_some_and(|&m| scales.of(m).contains(r.value.into()));
+            if !valid
+                || !self.response_ids.contains_number(r.id)
+                || r.group as usize >= self.survey_groups.len()
+            {
+                return corrupt("a response is out of range");
+            }
+        }
+        for e in self.events.iter() {
+            let syms_ok = [e.who, e.team, e.topic].iter().all(|&s| s <= names);
+            if !syms_ok
+                || usize::from(e.tag()) >= EventTag::ALL.len()
+                || usize::from(e.status()) >= STATUSES.len()
+                || e.nanos >= 1_000_000_000
+                || e.ticket as usize >= self.tickets.len()
+                || !self.event_ids.contains_number(e.id)
+                || chrono::DateTime::from_timestamp(e.secs(), e.nanos).is_none()
+            {
+                return corrupt("an event is out of range");
+            }
+        }
+        let accounted = |a: &Accounting, accepted: usize| {
+            a.rejected
+                .checked_add(accepted as u64)
+                .is_some_and(|n| n <= a.rows)
+        };
+        if !accounted(&self.surveys, self.response_ids.len())
+            || !accounted(&self.event_input, self.event_ids.len())
+        {
+            return corrupt("input counts do not add up");
+        }
+        if self.latest.is_some_and(|(s, n)| {
+            n >= 1_000_000_000 || chrono::DateTime::from_timestamp(s, n).is_none()
+        }) {
+            return corrupt("the latest instant is out of range");
+        }
+        Ok(())
+    }
+}
+
+impl Aggregator {
+    /// Bytes held by the state on the heap (a lower bound of its memory:
+    /// allocator overhead aside).
+    pub fn heap_bytes(&self) -> usize {
+        let s = &self.state;
+        s.names.heap_bytes()
+            + s.tickets.heap_bytes()
+            + s.event_ids.heap_bytes()
+            + s.response_ids.heap_bytes()
+            + s.survey_groups.capacity() * std::mem::size_of::<GroupKey>()
+            + s.responses.capacity() * std::mem::size_of::<StoredResponse>()
+            + s.events.heap_bytes()
+            + self.survey_index.heap_bytes()
+            + self.recent_groups.heap_bytes()
+            + self.survey_counts.heap_bytes()
+            + self.pending.response_at.capacity() * std::mem::size_of::<Stamp>()
+    }
+
+    /// The state with no pending record: this one's, or a settled copy's.
+    ///
+    /// # Errors
+    ///
+    /// As [`dedupe`](Self::dedupe).
+    pub(crate) fn settled_state(&self) -> Result<std::borrow::Cow<'_, State>, Error> {
+        let s = &self.state;
+        if s.response_ids.pending_len() == 0 && s.event_ids.pending_len() == 0 {
+            return Ok(std::borrow::Cow::Borrowed(s));
+        }
+        let mut copy = self.clone();
+        copy.dedupe()?;
+        Ok(std::borrow::Cow::Owned(copy.state))
+    }
+
+    /// An aggregator from saved state, after checking every index in it.
+    pub(crate) fn from_state(state: State) -> Result<Aggregator, Error> {
+        state.validate()?;
+        let mut aggregator = Aggregator::new(state.options.clone());
+        let Some(index) = GroupIndex::of(&state.survey_groups) else {
+            return ErrorKind::corrupt("a group is stored twice").err();
+        };
+        aggregator.survey_index = index;
+        for r in &state.responses {
+            aggregator.survey_counts.add(r.group, r.metric, r.value);
+        }
+        // A saved state has no pending record.
+        aggregator.pending.responses = state.responses.len();
+        aggregator.pending.events = state.events.len();
+        aggregator.state = state;
+        Ok(aggregator)
+    }
+}
