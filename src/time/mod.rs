@@ -107,7 +107,19 @@ fn parse(b: &[u8]) -> Option<DateTime<FixedOffset>> {
 
 /// An instant as whole seconds since 1970-01-01T00:00:00Z and nanoseconds:
 /// cheap to order and subtract, exact over the documented years 1..=9999.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub(crate) struct Instant {
     secs: i64,
     nanos: u32,

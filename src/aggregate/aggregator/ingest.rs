@@ -23,7 +23,6 @@ impl Aggregator {
     }
 
     pub(super) fn note_instant(&mut self, at: Instant) {
-        let at = (at.secs(), at.nanos());
         if self.state.latest.is_none_or(|latest| latest < at) {
             self.state.latest = Some(at);
         }
@@ -108,7 +107,7 @@ impl Aggregator {
             metric: score.metric() as u8,
             value: score.value(),
         });
-        let at = Stamp::of((at.secs(), at.nanos()));
+        let at = Stamp::of(at);
         self.pending.response_at.push(at);
         self.pending.latest = self.pending.latest.max(at);
         Ok(())
@@ -214,7 +213,7 @@ impl Aggregator {
             | EventKind::InternalNote => {}
         }
         self.state.events.push(stored);
-        self.pending.latest = self.pending.latest.max(Stamp::of((at.secs(), at.nanos())));
+        self.pending.latest = self.pending.latest.max(Stamp::of(at));
         let kept = self.state.folded.kept_after_last_fold;
         if self.state.options.idle_horizon().is_some() && self.state.events.len() >= 2 * kept + 4096
         {

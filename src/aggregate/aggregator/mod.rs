@@ -176,15 +176,15 @@ impl Stamp {
     const NONE: Stamp = Stamp(i128::MIN);
 
     #[inline]
-    fn of((secs, nanos): (i64, u32)) -> Stamp {
-        Stamp(i128::from(secs) * 1_000_000_000 + i128::from(nanos))
+    fn of(at: Instant) -> Stamp {
+        Stamp(i128::from(at.secs()) * 1_000_000_000 + i128::from(at.nanos()))
     }
 
     /// The instant as `(seconds, nanoseconds)`, if any.
-    fn get(self) -> Option<(i64, u32)> {
+    fn get(self) -> Option<Instant> {
         (self != Stamp::NONE).then(|| {
             let secs = self.0.div_euclid(1_000_000_000) as i64;
-            (secs, self.0.rem_euclid(1_000_000_000) as u32)
+            Instant::from_parts(secs, self.0.rem_euclid(1_000_000_000) as u32)
         })
     }
 }
@@ -201,7 +201,7 @@ struct PendingView {
     response_repeats: Repeats,
     event_repeats: Repeats,
     /// The latest accepted instant, pending records included.
-    latest: Option<(i64, u32)>,
+    latest: Option<Instant>,
     /// Pending first deliveries of events of folded tickets.
     late: u64,
 }
@@ -241,7 +241,7 @@ pub(crate) struct State {
     events: EventStore,
     surveys: Accounting,
     event_input: Accounting,
-    latest: Option<(i64, u32)>,
+    latest: Option<Instant>,
     folded: Folded,
 }
 

@@ -40,7 +40,7 @@ impl Aggregator {
         s.events.truncate(self.pending.events);
         for event in pending {
             if let Some(id) = numbers[(event.id - known) as usize] {
-                s.latest = s.latest.max(Some((event.secs(), event.nanos)));
+                s.latest = s.latest.max(Some(event.at()));
                 if s.folded.contains(event.ticket) {
                     s.folded.late += 1;
                 } else {
@@ -83,7 +83,7 @@ impl Aggregator {
         for i in self.pending.events..s.events.len() {
             let event = s.events.get(i);
             if !event_repeats.get((event.id - known) as usize) {
-                latest = latest.max(Some((event.secs(), event.nanos)));
+                latest = latest.max(Some(event.at()));
                 late += u64::from(s.folded.contains(event.ticket));
             }
         }

@@ -117,11 +117,11 @@ impl Aggregator {
         fixed.or_else(|| self.as_of_with(self.pending_view().latest))
     }
 
-    pub(super) fn as_of_with(&self, latest: Option<(i64, u32)>) -> Option<DateTime<Utc>> {
+    pub(super) fn as_of_with(&self, latest: Option<Instant>) -> Option<DateTime<Utc>> {
         self.state
             .options
             .as_of()
-            .or_else(|| latest.map(|(s, n)| Instant::from_parts(s, n).to_utc()))
+            .or_else(|| latest.map(Instant::to_utc))
     }
 
     /// The report with the documented statistics (95%, adjusted Wald).

@@ -48,8 +48,9 @@ impl State {
         {
             return corrupt("input counts do not add up");
         }
-        if self.latest.is_some_and(|(s, n)| {
-            n >= 1_000_000_000 || chrono::DateTime::from_timestamp(s, n).is_none()
+        if self.latest.is_some_and(|at| {
+            at.nanos() >= 1_000_000_000
+                || chrono::DateTime::from_timestamp(at.secs(), at.nanos()).is_none()
         }) {
             return corrupt("the latest instant is out of range");
         }

@@ -21,12 +21,11 @@ impl Aggregator {
             return Ok(0);
         }
         self.dedupe()?;
-        let (Some(idle), Some((secs, nanos))) =
-            (self.state.options.idle_horizon(), self.state.latest)
+        let (Some(idle), Some(watermark)) = (self.state.options.idle_horizon(), self.state.latest)
         else {
             return Ok(0);
         };
-        let watermark = Instant::from_parts(secs, nanos);
+        let (secs, nanos) = (watermark.secs(), watermark.nanos());
         let nanos_of = |secs: i64, nanos: u32| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
         let threshold = nanos_of(secs, nanos) - idle.as_nanos() as i128;
         let mut last = vec![i128::MIN; self.state.tickets.len()];
