@@ -447,14 +447,14 @@ impl Staffing {
     ///
     /// [`ErrorKind::InvalidStaffing`].
     pub fn with_shrinkage(mut self, percent: Decimal) -> Result<Staffing, Error> {
-        let text = format!("{percent}%");
-        let value = Some(percent).filter(|p| {
-            let (n, d) = p.ratio();
-            n < 100 * d
-        });
-        self.shrinkage = Some(value.ok_or_else(|| {
-            ErrorKind::InvalidStaffing(format!("shrinkage {text:?}: expected 0% to below 100%"))
-        })?);
+        let (n, d) = percent.ratio();
+        if n >= 100 * d {
+            return ErrorKind::InvalidStaffing(format!(
+                "shrinkage \"{percent}%\": expected 0% to below 100%"
+            ))
+            .err();
+        }
+        self.shrinkage = Some(percent);
         Ok(self)
     }
 
@@ -464,16 +464,14 @@ impl Staffing {
     ///
     /// [`ErrorKind::InvalidStaffing`].
     pub fn with_max_occupancy(mut self, percent: Decimal) -> Result<Staffing, Error> {
-        let text = format!("{percent}%");
-        let value = Some(percent).filter(|p| {
-            let (n, d) = p.ratio();
-            n > 0 && n <= 100 * d
-        });
-        self.max_occupancy = Some(value.ok_or_else(|| {
-            ErrorKind::InvalidStaffing(format!(
-                "max occupancy {text:?}: expected above 0% up to 100%"
+        let (n, d) = percent.ratio();
+        if n == 0 || n > 100 * d {
+            return ErrorKind::InvalidStaffing(format!(
+                "max occupancy \"{percent}%\": expected above 0% up to 100%"
             ))
-        })?);
+            .err();
+        }
+        self.max_occupancy = Some(percent);
         Ok(self)
     }
 

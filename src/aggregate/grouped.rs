@@ -97,18 +97,15 @@ impl<K: Ord, A: Accumulator> Grouped<K, A> {
     where
         K: Clone,
     {
-        let mut merged = self.groups.clone();
+        // Only the groups `other` touches are merged into copies, so that an
+        // error leaves `self` as it was without copying the rest.
+        let mut merged = Vec::with_capacity(other.groups.len());
         for (key, theirs) in &other.groups {
-            match merged.get_mut(key) {
-                Some(mine) => mine.merge(theirs)?,
-                None => {
-                    let mut group = self.empty.clone();
-                    group.merge(theirs)?;
-                    merged.insert(key.clone(), group);
-                }
-            }
+            let mut group = self.groups.get(key).unwrap_or(&self.empty).clone();
+            group.merge(theirs)?;
+            merged.push((key.clone(), group));
         }
-        self.groups = merged;
+        self.groups.extend(merged);
         Ok(())
     }
 

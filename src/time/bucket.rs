@@ -34,9 +34,7 @@ impl Bucket {
             Bucket::Month => "month",
         }
     }
-}
 
-impl Bucket {
     /// The label of the bucket of local day `day`.
     fn label_of(self, day: i32) -> i32 {
         match self {
@@ -182,7 +180,7 @@ impl Bucketer {
         let offset = self.offset_at(start);
         if self
             .zone
-            .next_change(start)
+            .change_after(start, offset)
             .is_some_and(|(at, _)| at < start + 3600)
         {
             return None;

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, Offset as _, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind};
@@ -71,7 +71,8 @@ impl TimeZone {
     /// The offset from UTC in force at `at`.
     pub fn offset(&self, at: DateTime<Utc>) -> FixedOffset {
         let secs = self.offset_secs(at.timestamp());
-        FixedOffset::east_opt(secs).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"))
+        // Offsets of the database are within a day: never out of range.
+        FixedOffset::east_opt(secs).unwrap_or(chrono::Utc.fix())
     }
 
     /// Each change of offset in `(from, to]`, in order: the instant it
@@ -104,7 +105,12 @@ impl TimeZone {
     /// one in force at `secs`, with the new offset; `None` when it never
     /// changes again.
     pub(crate) fn next_change(&self, secs: i64) -> Option<(i64, i32)> {
-        let offset = self.offset_secs(secs);
+        self.change_after(secs, self.offset_secs(secs))
+    }
+
+    /// [`next_change`](Self::next_change) for a caller who knows that
+    /// `offset` is in force at `secs`.
+    pub(crate) fn change_after(&self, secs: i64, offset: i32) -> Option<(i64, i32)> {
         self.tz
             .following(timestamp(secs))
             .map(|t| (t.timestamp().as_second(), t.offset().seconds()))

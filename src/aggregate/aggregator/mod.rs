@@ -428,4 +428,19 @@ mod tests {
             assert_eq!(a.report(), report);
         }
     }
+
+    /// Options are checked when a state is loaded, not only when set: a
+    /// favorable rule that does not fit its scale is a corrupt state.
+    #[test]
+    fn a_state_with_a_rule_outside_its_scale_is_refused() {
+        let mut json = serde_json::to_value(AggregateOptions::new()).unwrap();
+        json["csat_rule"] = serde_json::json!({"top_box": 5});
+        let options: AggregateOptions = serde_json::from_value(json).unwrap();
+        let bytes = Aggregator::new(options).to_bytes();
+        let err = Aggregator::from_bytes(&bytes).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "corrupt state: a favorable rule does not fit its scale"
+        );
+    }
 }

@@ -14,6 +14,11 @@ impl State {
             }
         }
         let scales = self.options.scales();
+        let rules_fit = self.options.csat_rule().points(scales.csat).is_ok()
+            && self.options.ces_rule().points(scales.ces).is_ok();
+        if !rules_fit {
+            return corrupt("a favorable rule does not fit its scale");
+        }
         for r in &self.responses {
             let metric = [SurveyMetric::Nps, SurveyMetric::Csat, SurveyMetric::Ces]
                 .get(usize::from(r.metric));
