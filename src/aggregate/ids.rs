@@ -421,7 +421,10 @@ impl IdSet {
         let mixed = self.scattered || self.runs.len() > 1;
         let largest = starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
         // A table of one group's first deliveries: `key + 1` per slot, 0
-        // when empty; at most half full.
+        // when empty; at most half full. Cleared slot by slot after each
+        // group, it is kept over `hashbrown::HashTable`: bench
+        // `aggregate/settle_1m_events` was 30% slower with this table and
+        // the `Interner`'s on `HashTable`.
         let slots = if mixed {
             (largest * 2).next_power_of_two().max(16)
         } else {

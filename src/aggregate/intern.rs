@@ -21,6 +21,10 @@ use crate::error::{Error, ErrorKind};
 /// with no allocation of its own. It also holds the settled record ids
 /// of an `IdSet`: no fingerprint, so no collision to reason about, and the
 /// ids' byte order stays available for tie-breaking.
+///
+/// Kept over `hashbrown::HashTable`, which measured slower with the same
+/// hashes: benches `aggregate/settle_1m_events` (+30%),
+/// `aggregate/state_decode` (+9%) and `aggregate/events_agent_day` (+8%).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(try_from = "InternerRepr", into = "InternerRepr")]
 pub(crate) struct Interner {
