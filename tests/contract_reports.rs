@@ -221,3 +221,119 @@ fn dirty() {
         &[],
     );
 }
+
+/// The leaves of a group's JSON section by path (`tickets.reply_s.p90`),
+/// intervals (arrays) and `null` objects as leaves.
+fn leaves(value: &Value, path: &str, out: &mut Vec<(String, Value)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                leaves(v, &format!("{path}.{key}"), out);
+            }
+        }
+        _ => out.push((path.trim_start_matches('.').to_owned(), value.clone())),
+    }
+}
+
+/// The JSON, the fields, the values targets read and the paths targets
+/// accept are one schema: every number the JSON shows is a field of the
+/// same path and value, and a valid target path.
+#[test]
+fn one_schema_for_json_fields_and_targets() {
+    use cxmetrics::report::{Columns, Target, Targets};
+    use cxmetrics::sla::{SlaPolicy, SlaTargets};
+    use std::time::Duration;
+    const H: u32 = 3600;
+    let hours: [Vec<(u32, u32)>; 7] =
+        std::array::from_fn(|d| if d < 5 { vec![(9 * H, 17 * H)] } else { vec![] });
+    let calendar = cxmetrics::calendar::Calendar::new("Europe/Berlin", hours, &[]).unwrap();
+    let policy = SlaPolicy::new(SlaTargets {
+        first_response: Some(Duration::from_secs(3600)),
+        resolution: Some(Duration::from_secs(86_400)),
+        ..Default::default()
+    });
+    let options = AggregateOptions::new()
+        .with_group_by(&[Dimension::Agent])
+        .unwrap()
+        .with_calendar(calendar)
+        .with_sla(policy)
+        .unwrap();
+    let mut aggregator = Aggregator::new(options.clone());
+    let dir = Path::new("tests/data");
+    feed(
+        &mut aggregator,
+        dir,
+        "business/surveys.csv",
+        RecordKind::Surveys,
+    );
+    feed(
+        &mut aggregator,
+        dir,
+        "business/events.csv",
+        RecordKind::Events,
+    );
+    let report = aggregator.report();
+    let json = serde_json::to_value(&report).unwrap();
+    let mut checked = 0;
+    for (group, group_json) in report.groups.iter().zip(json["groups"].as_array().unwrap()) {
+        let mut shown = Vec::new();
+        for section in ["nps", "csat", "ces", "tickets", "sla"] {
+            if let Some(v) = group_json.get(section) {
+                leaves(v, section, &mut shown);
+            }
+        }
+        let sections = |path: &str| {
+            shown
+                .iter()
+                .any(|(p, _)| p.split('.').next() == path.split('.').next())
+        };
+        let fields: Vec<_> = group
+            .fields(Columns::of_group(group))
+            .into_iter()
+            .filter(|f| sections(&f.path))
+            .collect();
+        let mut from_fields = Vec::new();
+        for f in &fields {
+            let value = serde_json::to_value(f.value).unwrap();
+            // A distribution or span without data is one `null` in the JSON.
+            let (object, _) = f.path.rsplit_once('.').unwrap();
+            if value.is_null() && f.path.matches('.').count() == 2 {
+                if from_fields.last() != Some(&(object.to_owned(), Value::Null)) {
+                    from_fields.push((object.to_owned(), Value::Null));
+                }
+                continue;
+            }
+            from_fields.push((f.path.clone(), value));
+        }
+        // serde_json's maps sort their keys: the order is not compared.
+        from_fields.sort_by(|a, b| a.0.cmp(&b.0));
+        shown.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(from_fields, shown);
+        for f in &fields {
+            if f.value.as_f64().is_some() {
+                assert_eq!(group.value(&f.path), f.value.as_f64(), "{}", f.path);
+                let target = Target {
+                    metric: f.path.clone(),
+                    min: Some(0.0),
+                    max: None,
+                };
+                Targets::new(vec![target], options.layout()).unwrap();
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} numbers checked");
+    // A span the policy does not define, an interval and an unknown name
+    // are not target paths.
+    for metric in ["sla.reply.rate", "nps.ci95", "tickets.wait_s.p50"] {
+        let target = Target {
+            metric: metric.into(),
+            min: Some(0.0),
+            max: None,
+        };
+        assert!(
+            Targets::new(vec![target], options.layout()).is_err(),
+            "{metric}"
+        );
+    }
+}

@@ -181,7 +181,7 @@ impl FromIterator<SurveyScore> for SurveyKpis {
 
 /// The statistics of the three survey metrics of a group; `None` where the
 /// group has no response of that metric.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct SurveySummary {
     /// NPS statistics.
     pub nps: Option<NpsSummary>,

@@ -24,13 +24,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::dimensions::Dimension;
 use crate::error::Error;
-use crate::kpi::{
-    DistributionSummary, Interval, NpsSummary, ScaleSummary, SurveySummary, TicketSummary,
-};
+use crate::kpi::{SurveySummary, TicketSummary};
 use crate::time::Bucket;
 
+mod schema;
 mod targets;
 
+pub use schema::{Columns, Field, Value};
 pub use targets::{Layout, Target, TargetResult, Targets};
 
 /// Which kind of record a count or rejection is about.
@@ -252,141 +252,12 @@ impl Serialize for GroupReport {
         for (dimension, value) in &self.dimensions {
             map.serialize_entry(dimension.as_str(), value)?;
         }
-        if let Some(nps) = &self.surveys.nps {
-            map.serialize_entry("nps", &NpsJson(nps))?;
-        }
-        if let Some(csat) = &self.surveys.csat {
-            map.serialize_entry(
-                "csat",
-                &ScaleJson {
-                    s: csat,
-                    favorable: "satisfied",
-                    ci: Some(csat.score_ci),
-                },
-            )?;
-        }
-        if let Some(ces) = &self.surveys.ces {
-            map.serialize_entry(
-                "ces",
-                &ScaleJson {
-                    s: ces,
-                    favorable: "easy",
-                    ci: ces.mean_ci,
-                },
-            )?;
-        }
-        if let Some(tickets) = &self.tickets {
-            map.serialize_entry("tickets", &TicketsJson(tickets))?;
-            if let Some(sla) = &tickets.sla {
-                map.serialize_entry("sla", &SlaJson(sla))?;
-            }
-        }
+        schema::serialize_sections(self, &mut map)?;
         if let Some(staffing) = &self.staffing {
             map.serialize_entry("staffing", staffing)?;
         }
         if let Some(targets) = &self.targets {
             map.serialize_entry("targets", targets)?;
-        }
-        map.end()
-    }
-}
-
-struct SlaJson<'a>(&'a crate::sla::SlaCounts);
-
-impl Serialize for SlaJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        for (key, count) in [
-            ("first_response", self.0.first_response),
-            ("reply", self.0.reply),
-            ("resolution", self.0.resolution),
-        ] {
-            if let Some(c) = count {
-                map.serialize_entry(key, &SlaRateJson(c))?;
-            }
-        }
-        map.end()
-    }
-}
-
-struct SlaRateJson(crate::sla::SlaCount);
-
-impl Serialize for SlaRateJson {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let c = self.0;
-        let mut map = serializer.serialize_map(Some(4))?;
-        map.serialize_entry("measured", &c.measured)?;
-        map.serialize_entry("met", &c.met)?;
-        map.serialize_entry("breached", &c.breached())?;
-        map.serialize_entry("rate", &c.rate())?;
-        map.end()
-    }
-}
-
-struct NpsJson<'a>(&'a NpsSummary);
-
-impl Serialize for NpsJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let s = self.0;
-        let mut map = serializer.serialize_map(Some(6))?;
-        map.serialize_entry("responses", &s.responses)?;
-        map.serialize_entry("promoters", &s.promoters)?;
-        map.serialize_entry("passives", &s.passives)?;
-        map.serialize_entry("detractors", &s.detractors)?;
-        map.serialize_entry("score", &s.score)?;
-        map.serialize_entry("ci95", &s.ci)?;
-        map.end()
-    }
-}
-
-struct ScaleJson<'a> {
-    s: &'a ScaleSummary,
-    favorable: &'static str,
-    ci: Option<Interval>,
-}
-
-impl Serialize for ScaleJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(5))?;
-        map.serialize_entry("responses", &self.s.responses)?;
-        map.serialize_entry(self.favorable, &self.s.favorable)?;
-        map.serialize_entry("score", &self.s.score)?;
-        map.serialize_entry("mean", &self.s.mean)?;
-        map.serialize_entry("ci95", &self.ci)?;
-        map.end()
-    }
-}
-
-struct TicketsJson<'a>(&'a TicketSummary);
-
-impl Serialize for TicketsJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let t = self.0;
-        let mut map = serializer.serialize_map(Some(14))?;
-        map.serialize_entry("created", &t.created)?;
-        map.serialize_entry("answered", &t.answered)?;
-        map.serialize_entry("resolved", &t.resolved)?;
-        map.serialize_entry("reopened", &t.reopened)?;
-        map.serialize_entry("one_touch", &t.one_touch)?;
-        map.serialize_entry("handled", &t.handled)?;
-        map.serialize_entry("resolution_rate", &t.resolution_rate)?;
-        map.serialize_entry("one_touch_rate", &t.one_touch_rate)?;
-        map.serialize_entry("reopen_rate", &t.reopen_rate)?;
-        let distributions: [(&str, &Option<DistributionSummary>); 5] = [
-            ("first_response_s", &t.first_response),
-            ("reply_s", &t.reply),
-            ("first_resolution_s", &t.first_resolution),
-            ("full_resolution_s", &t.full_resolution),
-            ("handle_s", &t.handle),
-        ];
-        for (key, value) in distributions {
-            map.serialize_entry(key, value)?;
-        }
-        if let Some(b) = &t.business {
-            map.serialize_entry("first_response_business_s", &b.first_response)?;
-            map.serialize_entry("reply_business_s", &b.reply)?;
-            map.serialize_entry("first_resolution_business_s", &b.first_resolution)?;
-            map.serialize_entry("full_resolution_business_s", &b.full_resolution)?;
         }
         map.end()
     }
