@@ -13,34 +13,18 @@ struct Answer {
 }
 
 fn main() -> Result<(), cxmetrics::Error> {
-    let at = |t: &str| parse_timestamp(t).map(|t| t.to_utc());
-    let answers = [
-        Answer {
-            at: at("2026-03-02T09:00:00Z")?,
-            metric: "nps",
-            score: 10,
-        },
-        Answer {
-            at: at("2026-03-03T15:30:00Z")?,
-            metric: "nps",
-            score: 6,
-        },
-        Answer {
-            at: at("2026-03-04T11:00:00Z")?,
-            metric: "csat",
-            score: 5,
-        },
-        Answer {
-            at: at("2026-03-10T08:00:00Z")?,
-            metric: "nps",
-            score: 9,
-        },
-        Answer {
-            at: at("2026-03-11T17:45:00Z")?,
-            metric: "csat",
-            score: 2,
-        },
+    let rows = [
+        ("2026-03-02T09:00:00Z", "nps", 10),
+        ("2026-03-03T15:30:00Z", "nps", 6),
+        ("2026-03-04T11:00:00Z", "csat", 5),
+        ("2026-03-10T08:00:00Z", "nps", 9),
+        ("2026-03-11T17:45:00Z", "csat", 2),
     ];
+    let mut answers = Vec::new();
+    for (at, metric, score) in rows {
+        let at = parse_timestamp(at)?.to_utc();
+        answers.push(Answer { at, metric, score });
+    }
     let zone = TimeZone::new("Europe/Berlin")?;
     let mut by_week: Grouped<_, SurveyKpis> = Grouped::new();
     for answer in &answers {

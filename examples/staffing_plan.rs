@@ -8,13 +8,10 @@ use cxmetrics::{AggregateOptions, Aggregator};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let file = std::fs::File::open("examples/data/events.csv")?;
-    let mut aggregator =
-        Aggregator::new(AggregateOptions::new().with_timezone("Europe/Berlin".parse()?));
-    for item in EventReader::new(
-        std::io::BufReader::new(file),
-        InputFormat::Csv,
-        "events.csv",
-    )? {
+    let options = AggregateOptions::new().with_timezone("Europe/Berlin".parse()?);
+    let mut aggregator = Aggregator::new(options);
+    let input = std::io::BufReader::new(file);
+    for item in EventReader::new(input, InputFormat::Csv, "events.csv")? {
         if let Item::Record(event) = item? {
             aggregator.add_event(&event)?;
         }
@@ -30,23 +27,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         aht.as_secs_f64()
     );
     let mut total = 0;
-    for (hour, &created) in tickets
-        .arrivals_by_hour
-        .iter()
-        .enumerate()
-        .filter(|(_, &n)| n > 0)
-    {
+    let hours = tickets.arrivals_by_hour.iter().enumerate();
+    for (hour, &created) in hours.filter(|(_, &n)| n > 0) {
         // Contacts per hour next week, in tenths: 10% more than last week's average.
         let tenths = (created as f64 / days * 1.1 * 10.0).round() as u64;
-        let question = Staffing::new(
-            Decimal::new(tenths.max(1), 1)?,
-            Duration::from_secs(3600),
-            aht,
-            target,
-        )?
-        .with_shrinkage(Decimal::from(30))?
-        .with_max_occupancy(Decimal::from(85))?;
-        let r = question.solve();
+        let contacts = Decimal::new(tenths.max(1), 1)?;
+        let question = Staffing::new(contacts, Duration::from_secs(3600), aht, target)?;
+        let question = question.with_shrinkage(Decimal::from(30))?;
+        let r = question.with_max_occupancy(Decimal::from(85))?.solve();
         total += r.scheduled;
         println!(
             "{hour:02}:00  {:>5.1} contacts  {:>2} answering  {:>2} scheduled  SL {:.1}%",

@@ -167,7 +167,10 @@ struct Pending {
 
 /// An instant as nanoseconds since 1970-01-01, or none: ordered as
 /// instants are, none first, and copied without padding bytes (one is
-/// stored per pending response, on the hot path).
+/// stored per pending response, on the hot path). The one encoding of an
+/// instant besides [`Instant`] itself, kept because one comparison of an
+/// `i128` beats `Instant`'s two: with `Vec<Instant>` and a sentinel,
+/// bench `aggregate/surveys_agent_day_in_order` was 10% slower.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Stamp(i128);
 
