@@ -347,12 +347,28 @@ fn flatten(sections: Vec<Section>) -> Vec<Field> {
     fields
 }
 
+/// The value at `path` in `sections`, found by name without building
+/// the paths.
+fn find(sections: Vec<Section>, path: &str) -> Option<Value> {
+    let mut parts = path.splitn(3, '.');
+    let (section, name, member) = (parts.next()?, parts.next()?, parts.next());
+    let section = sections.into_iter().find(|s| s.name == section)?;
+    let (_, node) = section.members.into_iter().find(|&(n, _)| n == name)?;
+    match (node, member) {
+        (Node::Leaf(value), None) => Some(value),
+        (Node::Object(_, values), Some(member)) => values
+            .into_iter()
+            .find(|&(n, _)| n == member)
+            .map(|(_, value)| value),
+        _ => None,
+    }
+}
+
 /// Whether `path` names a number (a count or a number, not an interval)
 /// that a report made with `columns` can have.
 pub(super) fn is_number_path(path: &str, columns: Columns) -> bool {
-    flatten(sections(&SurveySummary::default(), None, columns))
-        .iter()
-        .any(|f| f.path == path && !matches!(f.value, Value::Interval(_)))
+    let empty = sections(&SurveySummary::default(), None, columns);
+    find(empty, path).is_some_and(|v| !matches!(v, Value::Interval(_)))
 }
 
 impl GroupReport {
@@ -366,13 +382,11 @@ impl GroupReport {
     /// The field at `path` (`tickets.reply_s.p90`); `None` when no report
     /// has such a field.
     pub fn field(&self, path: &str) -> Option<Value> {
-        self.fields(Columns {
+        let every = Columns {
             business: true,
             sla: [true; 3],
-        })
-        .into_iter()
-        .find(|f| f.path == path)
-        .map(|f| f.value)
+        };
+        find(sections(&self.surveys, self.tickets.as_ref(), every), path)
     }
 
     /// The number at `path` (`csat.score`, `tickets.reply_s.p90`,
