@@ -170,7 +170,8 @@ pub struct ReportArgs {
     /// Output format (default: table on a terminal, else json).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE (replaced whole, or left as it was on an
+    /// error) instead of standard output (`-`).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// KPI targets (JSON): each group gains `targets`.
@@ -203,17 +204,20 @@ pub struct IngestArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub group: GroupArgs,
-    /// Where to save the state.
+    /// Where to save the state (replaced whole, or left as it was on an
+    /// error); `-` is standard output.
     #[arg(long, value_name = "STATE", required = true)]
     pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// States saved by `ingest` or `merge`, made with the same options.
+    /// States saved by `ingest` or `merge`, made with the same options
+    /// (`-`: standard input, once).
     #[arg(required = true, value_name = "STATE")]
     pub states: Vec<PathBuf>,
-    /// Where to save the merged state.
+    /// Where to save the merged state (replaced whole, or left as it was
+    /// on an error; it may be one of the inputs); `-` is standard output.
     #[arg(long, value_name = "STATE", required = true)]
     pub output: PathBuf,
 }

@@ -198,6 +198,15 @@ fn tick(progress: &Mutex<Progress>, file: &str, bytes: u64) {
 /// read on a second thread into a state of their own, which then moves
 /// into the first ([`Aggregator::merge_owned`]): the result is that of one pass.
 pub fn read_inputs(options: AggregateOptions, input: &InputArgs) -> Result<Aggregator, Failure> {
+    let stdin = Path::new("-");
+    let reads_of_stdin = input
+        .surveys
+        .iter()
+        .chain(&input.events)
+        .filter(|p| *p == stdin);
+    if reads_of_stdin.count() > 1 {
+        return Err(Failure("standard input (-) can be read once".into()));
+    }
     let progress = Mutex::new(Progress::new());
     let mut aggregator = Aggregator::new(options.clone());
     // Room for the records the files may hold (rows of 40 bytes or more),

@@ -5,10 +5,11 @@ mod args;
 mod files;
 mod input;
 mod output;
+mod write;
 
 use cxmetrics::staffing::{Decimal, Staffing};
 use std::fs;
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -39,7 +40,16 @@ fn main() -> ExitCode {
 }
 
 fn load_state(path: &Path) -> Result<Aggregator, Failure> {
-    let bytes = fs::read(path).map_err(|e| {
+    let bytes = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+    } else {
+        fs::read(path)
+    };
+    let bytes = bytes.map_err(|e| {
         Failure(format!(
             "{}: {}",
             path.display(),
@@ -55,13 +65,7 @@ fn save_state(mut aggregator: Aggregator, path: &Path) -> Result<(), Failure> {
     aggregator
         .dedupe()
         .map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-    fs::write(path, aggregator.to_bytes()).map_err(|e| {
-        Failure(format!(
-            "{}: {}",
-            path.display(),
-            e.to_string().to_lowercase()
-        ))
-    })
+    write::output(path, &aggregator.to_bytes())
 }
 
 fn aggregate(input: &args::InputArgs, group: &args::GroupArgs) -> Result<Aggregator, Failure> {
@@ -83,7 +87,9 @@ fn report(args: ReportArgs) -> Result<(), Failure> {
         files::targets(path, aggregator.options())?.apply(&mut report);
     }
     let format = args.format.unwrap_or(
-        if args.output.is_none() && std::io::stdout().is_terminal() {
+        if args.output.as_deref().is_none_or(|p| p == Path::new("-"))
+            && std::io::stdout().is_terminal()
+        {
             Format::Table
         } else {
             Format::Json
@@ -96,19 +102,7 @@ fn report(args: ReportArgs) -> Result<(), Failure> {
         Format::Table => output::table(&report, &mut buffer),
     };
     written.map_err(|e| Failure(format!("writing the report: {e}")))?;
-    match &args.output {
-        Some(path) => fs::write(path, &buffer).map_err(|e| {
-            Failure(format!(
-                "{}: {}",
-                path.display(),
-                e.to_string().to_lowercase()
-            ))
-        }),
-        None => std::io::stdout()
-            .lock()
-            .write_all(&buffer)
-            .map_err(|e| Failure(format!("writing the report: {e}"))),
-    }
+    write::output(args.output.as_deref().unwrap_or(Path::new("-")), &buffer)
 }
 
 fn ingest(args: IngestArgs) -> Result<(), Failure> {
@@ -117,6 +111,9 @@ fn ingest(args: IngestArgs) -> Result<(), Failure> {
 }
 
 fn merge(args: MergeArgs) -> Result<(), Failure> {
+    if args.states.iter().filter(|p| *p == Path::new("-")).count() > 1 {
+        return Err(Failure("standard input (-) can be read once".into()));
+    }
     let mut states = args.states.iter();
     let first = states
         .next()
