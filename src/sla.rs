@@ -124,9 +124,10 @@ pub struct SlaCount {
 }
 
 impl SlaCount {
-    /// `measured − met`.
+    /// `measured − met`; 0 for counts with more met than measured (which
+    /// no count made by this crate has, and a saved state is checked for).
     pub fn breached(self) -> u64 {
-        self.measured - self.met
+        self.measured.saturating_sub(self.met)
     }
 
     /// `100·met/measured`; `None` when nothing was measured.
@@ -143,9 +144,11 @@ impl SlaCount {
         self.measured += u64::from(elapsed > target);
     }
 
-    fn merge(&mut self, other: SlaCount) {
-        self.measured += other.measured;
-        self.met += other.met;
+    fn merge(&mut self, other: SlaCount) -> Option<()> {
+        let measured = self.measured.checked_add(other.measured)?;
+        let met = self.met.checked_add(other.met)?;
+        (self.measured, self.met) = (measured, met);
+        Some(())
     }
 }
 
@@ -163,16 +166,34 @@ pub struct SlaCounts {
 
 impl SlaCounts {
     /// Adds `other`'s counts.
-    pub fn merge(&mut self, other: &SlaCounts) {
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::CountOverflow`](crate::ErrorKind::CountOverflow) past
+    /// `u64::MAX` spans of a kind; `self` is then unchanged.
+    pub fn merge(&mut self, other: &SlaCounts) -> Result<(), crate::Error> {
+        let mut merged = *self;
         for (mine, theirs) in [
-            (&mut self.first_response, other.first_response),
-            (&mut self.reply, other.reply),
-            (&mut self.resolution, other.resolution),
+            (&mut merged.first_response, other.first_response),
+            (&mut merged.reply, other.reply),
+            (&mut merged.resolution, other.resolution),
         ] {
             if let Some(theirs) = theirs {
-                mine.get_or_insert_with(SlaCount::default).merge(theirs);
+                mine.get_or_insert_with(SlaCount::default)
+                    .merge(theirs)
+                    .ok_or(crate::ErrorKind::CountOverflow)?;
             }
         }
+        *self = merged;
+        Ok(())
+    }
+
+    /// Whether every count has no more met than measured spans.
+    pub(crate) fn consistent(&self) -> bool {
+        [self.first_response, self.reply, self.resolution]
+            .into_iter()
+            .flatten()
+            .all(|c| c.met <= c.measured)
     }
 
     /// Measures one valid ticket of `channel` at `as_of`.

@@ -437,7 +437,7 @@ fn foreign_versions_and_options_are_refused() {
     let err = Aggregator::from_bytes(&bytes).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "not a cxmetrics state: format version 9, this build reads version 4"
+        "not a cxmetrics state: format version 9, this build reads version 5"
     );
     assert!(matches!(
         Aggregator::from_bytes(b"PK\x03\x04").unwrap_err().kind(),
@@ -461,6 +461,63 @@ fn foreign_versions_and_options_are_refused() {
         .unwrap_err()
         .to_string()
         .starts_with("states made with different options: as_of"));
+}
+
+/// Every change of one byte of a saved state is refused: the checksum
+/// catches what the checks of counts and indices would let through.
+#[test]
+fn every_single_byte_change_is_refused() {
+    let mut aggregator = Aggregator::new(options(1));
+    for i in 0..200u16 {
+        let minutes = i64::from(i) * 7;
+        aggregator
+            .add_response(&response(
+                i,
+                usize::from(i % 3),
+                i64::from(i),
+                minutes,
+                (i % 4) as u8,
+                (i % 2) as u8,
+            ))
+            .unwrap();
+        aggregator
+            .add_event(&event(
+                i,
+                (i % 23) as u8,
+                (i % 6) as u8,
+                minutes,
+                (i % 5) as u8,
+            ))
+            .unwrap();
+    }
+    let bytes = aggregator.to_bytes();
+    let report = Aggregator::from_bytes(&bytes).unwrap().report();
+    assert_eq!(report, aggregator.report());
+    assert!(bytes.len() > 2000, "{} bytes", bytes.len());
+    for i in 0..bytes.len() {
+        for flip in [0x01, 0x80, 0xff, (i % 255 + 1) as u8] {
+            let mut damaged = bytes.clone();
+            damaged[i] ^= flip;
+            let error = Aggregator::from_bytes(&damaged).unwrap_err();
+            assert!(
+                matches!(
+                    error.kind(),
+                    ErrorKind::CorruptState(_) | ErrorKind::ForeignState(_)
+                ),
+                "byte {i} ^ {flip:#x}: {error}"
+            );
+        }
+    }
+    // Cut short or lengthened anywhere: refused too.
+    for len in 0..bytes.len() {
+        assert!(
+            Aggregator::from_bytes(&bytes[..len]).is_err(),
+            "cut at {len}"
+        );
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(Aggregator::from_bytes(&longer).is_err());
 }
 
 #[test]

@@ -156,20 +156,27 @@ fn ingest_merge_and_report_from_state() {
         stderr(&out)
     );
     // A corrupt or foreign state: exit 2.
-    std::fs::write(merged, b"CXMSTATE\x04\x00garbage").unwrap();
+    std::fs::write(merged, b"CXMSTATE\x05\x00garbage").unwrap();
     let out = cxmetrics(&["report", "--state", merged]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("corrupt state"), "{}", stderr(&out));
-    // A state saved by an earlier release (format version 3): refused,
-    // naming both versions.
-    let out = cxmetrics(&["report", "--state", "states/version-3.state"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out)
-            .contains("not a cxmetrics state: format version 3, this build reads version 4"),
-        "{}",
-        stderr(&out)
-    );
+    // States saved by earlier releases (format versions 3 and 4, without
+    // a checksum): refused, naming both versions.
+    for version in [3, 4] {
+        let out = cxmetrics(&[
+            "report",
+            "--state",
+            &format!("states/version-{version}.state"),
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains(&format!(
+                "not a cxmetrics state: format version {version}, this build reads version 5"
+            )),
+            "{}",
+            stderr(&out)
+        );
+    }
     std::fs::write(merged, b"{\"not\": \"a state\"}").unwrap();
     assert!(stderr(&cxmetrics(&["report", "--state", merged])).contains("not a cxmetrics state"));
     // --state takes no inputs.

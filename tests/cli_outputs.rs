@@ -231,3 +231,36 @@ fn dash_writes_to_standard_output() {
     assert_eq!(twice.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&twice.stderr).contains("standard input (-) can be read once"));
 }
+
+/// A new output gets the usual permissions (0666 less the umask); a
+/// replaced one keeps its own.
+#[cfg(unix)]
+#[test]
+fn outputs_keep_the_usual_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = folder("permissions");
+    let input = dir.join("e.csv");
+    events(&input, 5);
+    let state = dir.join("s.state");
+    let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let run = || {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg("umask 022; exec \"$0\" ingest --events \"$1\" --output \"$2\"")
+            .arg(env!("CARGO_BIN_EXE_cxmetrics"))
+            .arg(&input)
+            .arg(&state)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run();
+    assert_eq!(mode(&state), 0o644);
+    fs::set_permissions(&state, fs::Permissions::from_mode(0o600)).unwrap();
+    run();
+    assert_eq!(mode(&state), 0o600);
+}

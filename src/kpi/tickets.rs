@@ -230,6 +230,53 @@ impl TicketKpis {
         }
     }
 
+    /// Whether the counts hold together as counts made by adding tickets
+    /// do: the checks of a saved state.
+    pub(crate) fn consistent(&self) -> bool {
+        let created = self.created;
+        let sla_ok = self.sla.as_ref().is_none_or(|sla| {
+            sla.consistent()
+                && [sla.first_response, sla.resolution]
+                    .into_iter()
+                    .flatten()
+                    .all(|c| c.measured <= created)
+        });
+        let business_ok = self.business_hours
+            || [
+                &self.first_response_business,
+                &self.reply_business,
+                &self.first_resolution_business,
+                &self.full_resolution_business,
+            ]
+            .iter()
+            .all(|d| d.count() == 0);
+        let arrivals = self
+            .arrivals_by_hour
+            .iter()
+            .try_fold(0u64, |sum, &n| sum.checked_add(n));
+        [
+            self.answered,
+            self.resolved,
+            self.reopened,
+            self.one_touch,
+            self.handled,
+        ]
+        .iter()
+        .all(|&n| n <= created)
+            && self.resolved_reopened <= self.resolved.min(self.reopened)
+            && self.first_response.count() == self.answered
+            && self.handle.count() == self.handled
+            && self.first_resolution.count() <= created
+            && self.full_resolution.count() <= self.resolved
+            && self.first_response_business.count() <= self.answered
+            && self.first_resolution_business.count() <= created
+            && self.full_resolution_business.count() <= self.resolved
+            && self.reply_business.count() <= self.reply.count()
+            && arrivals.is_some_and(|n| n <= created)
+            && sla_ok
+            && business_ok
+    }
+
     /// Adds `other`'s tickets, as if they had been added here.
     ///
     /// # Errors
@@ -260,13 +307,13 @@ impl TicketKpis {
             .iter_mut()
             .zip(other.arrivals_by_hour)
         {
-            *mine += theirs;
+            *mine = mine.checked_add(theirs).ok_or(ErrorKind::CountOverflow)?;
         }
         if let Some(theirs) = &other.sla {
             merged
                 .sla
                 .get_or_insert_with(Default::default)
-                .merge(theirs);
+                .merge(theirs)?;
         }
         merged
             .first_response_business

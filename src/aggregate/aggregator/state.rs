@@ -53,6 +53,26 @@ impl State {
         {
             return corrupt("input counts do not add up");
         }
+        let folded = &self.folded;
+        let mut created = 0u64;
+        for (key, kpis) in &folded.groups {
+            if key.dims.iter().any(|&s| s > names) || key.dims[dims..].iter().any(|&s| s != 0) {
+                return corrupt("a group names an unknown value");
+            }
+            if !kpis.consistent() {
+                return corrupt("ticket counts do not add up");
+            }
+            created = created.saturating_add(kpis.created());
+        }
+        let folded_tickets = folded.valid.checked_add(folded.invalid);
+        // Closed tickets without a `created` event are closed but not counted.
+        let closed = folded.tickets.len() as u64;
+        if created != folded.valid
+            || folded_tickets.is_none_or(|n| n > closed)
+            || closed > self.tickets.len() as u64
+        {
+            return corrupt("closed ticket counts do not add up");
+        }
         if self.latest.is_some_and(|at| {
             at.nanos() >= 1_000_000_000
                 || chrono::DateTime::from_timestamp(at.secs(), at.nanos()).is_none()
@@ -112,5 +132,82 @@ impl Aggregator {
         aggregator.pending.events = state.events.len();
         aggregator.state = state;
         Ok(aggregator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::{EventId, Name, TicketId};
+    use crate::sla::{SlaPolicy, SlaTargets};
+    use crate::time::parse_timestamp;
+
+    /// A state with one closed ticket (answered after its 30-minute first
+    /// response target) and one open one.
+    fn closed_state() -> State {
+        let policy = SlaPolicy::new(SlaTargets {
+            first_response: Some(Duration::from_secs(1800)),
+            ..Default::default()
+        });
+        let options = AggregateOptions::new()
+            .with_sla(policy)
+            .unwrap()
+            .with_idle_horizon(Duration::from_secs(3600));
+        let mut aggregator = Aggregator::new(options);
+        let created = || EventKind::Created {
+            channel: None,
+            team: None,
+        };
+        let reply = EventKind::AgentReply {
+            agent: Name::new("ana").unwrap(),
+        };
+        for (id, ticket, at, kind) in [
+            ("e1", "T1", "2026-03-02T09:00:00Z", created()),
+            ("e2", "T1", "2026-03-02T10:00:00Z", reply),
+            ("e3", "T2", "2026-03-02T14:00:00Z", created()),
+        ] {
+            let event = TicketEvent::new(
+                EventId::new(id).unwrap(),
+                TicketId::new(ticket).unwrap(),
+                parse_timestamp(at).unwrap(),
+                kind,
+            );
+            aggregator.add_event(&event).unwrap();
+        }
+        assert_eq!(aggregator.close_idle_tickets().unwrap(), 1);
+        aggregator.dedupe().unwrap();
+        aggregator.state
+    }
+
+    /// A state whose closed tickets' counts were changed (as a crafted
+    /// file with a valid checksum may hold) is refused as corrupt.
+    #[test]
+    fn crafted_closed_counts_are_refused() {
+        let state = closed_state();
+        assert!(Aggregator::from_state(state.clone()).is_ok());
+        let crafted: [(&str, u64); 7] = [
+            ("/sla/first_response/met", 127),
+            ("/sla/first_response/measured", 5),
+            ("/answered", 2),
+            ("/created", 0),
+            ("/created", 2),
+            ("/resolved_reopened", 1),
+            ("/arrivals_by_hour/3", 9),
+        ];
+        for (pointer, value) in crafted {
+            let mut state = state.clone();
+            let kpis = &mut state.folded.groups[0].1;
+            let mut json = serde_json::to_value(&*kpis).unwrap();
+            *json.pointer_mut(pointer).expect(pointer) = value.into();
+            *kpis = serde_json::from_value(json).unwrap();
+            let error = Aggregator::from_state(state).unwrap_err();
+            assert!(
+                matches!(error.kind(), ErrorKind::CorruptState(_)),
+                "{pointer} = {value}: {error}"
+            );
+        }
+        let mut state = state.clone();
+        state.folded.valid += 1;
+        assert!(Aggregator::from_state(state).is_err());
     }
 }

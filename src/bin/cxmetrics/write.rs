@@ -32,7 +32,15 @@ fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?;
     // Dropped on any error below: the temporary file is then removed.
-    let mut temporary = tempfile::Builder::new()
+    let mut builder = tempfile::Builder::new();
+    // A new file gets the permissions of any file the tool creates (0666
+    // less the umask), a replaced one keeps its own.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temporary = builder
         .prefix(&{
             let mut prefix = std::ffi::OsString::from(".");
             prefix.push(name);
@@ -41,6 +49,11 @@ fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         })
         .suffix(".partial")
         .tempfile_in(folder)?;
+    if let Ok(existing) = std::fs::metadata(path) {
+        temporary
+            .as_file()
+            .set_permissions(existing.permissions())?;
+    }
     temporary.write_all(bytes)?;
     temporary.as_file().sync_all()?;
     temporary.persist(path).map_err(|e| e.error)?;
