@@ -7,6 +7,14 @@
 //! twins (`tickets_reply_business_s_p90`), with an SLA `sla_<span>_measured`,
 //! `_met`, `_breached`, `_rate`, with targets `target_<metric>_value` and
 //! `_met`. A cell without data is empty.
+//!
+//! Text from the input (dimension values, target names) is written so that
+//! it cannot act: in CSV a cell that begins with `=`, `+`, `-`, `@`, a tab
+//! or a carriage return, which a spreadsheet would run as a formula, is
+//! prefixed with `'` (OWASP's advice on CSV injection; numbers are never
+//! text and never prefixed); in the table, control characters (newlines,
+//! terminal escape sequences) are shown escaped, `\n` or `\u{1b}`, and a
+//! backslash as `\\`.
 
 use std::io::Write;
 
@@ -38,6 +46,31 @@ fn header_group(report: &Report) -> GroupReport {
     }
 }
 
+/// A text cell of a CSV report, made inert for spreadsheets.
+fn guarded(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
+/// Text from the input as the table shows it: control characters escaped.
+fn printable(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => shown.push_str("\\\\"),
+            '\n' => shown.push_str("\\n"),
+            '\r' => shown.push_str("\\r"),
+            '\t' => shown.push_str("\\t"),
+            c if c.is_control() => shown.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => shown.push(c),
+        }
+    }
+    shown
+}
+
 /// The key cells of a group: bucket and dimensions.
 fn key(report: &Report, group: &GroupReport) -> Vec<(String, String)> {
     let mut key = Vec::new();
@@ -64,7 +97,10 @@ pub fn csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .map(|t| t.iter().map(|t| t.metric.as_str()).collect())
         .unwrap_or_default();
     let row = |group: &GroupReport| -> Vec<(String, String)> {
-        let mut cells = key(report, group);
+        let mut cells: Vec<(String, String)> = key(report, group)
+            .into_iter()
+            .map(|(name, value)| (name, guarded(value)))
+            .collect();
         cells.extend(group.fields(columns).iter().flat_map(Field::columns));
         for &metric in &targets {
             let result = group.targets.iter().flatten().find(|r| r.metric == metric);
@@ -77,7 +113,9 @@ pub fn csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
         cells
     };
-    let header = row(&header_group(report)).into_iter().map(|(name, _)| name);
+    let header = row(&header_group(report))
+        .into_iter()
+        .map(|(name, _)| guarded(name));
     writer.write_record(header)?;
     for group in &report.groups {
         writer.write_record(row(group).into_iter().map(|(_, cell)| cell))?;
@@ -151,7 +189,13 @@ pub fn table(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for group in &report.groups {
         let mut row: Vec<String> = key(report, group)
             .into_iter()
-            .map(|(_, v)| if v.is_empty() { "(none)".to_owned() } else { v })
+            .map(|(_, v)| {
+                if v.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    printable(&v)
+                }
+            })
             .collect();
         let figure = |path: &str| group.value(path);
         let counted = |value: &str, n: &str, places: usize| match (figure(value), figure(n)) {
@@ -203,7 +247,13 @@ pub fn table(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         for group in staffed {
             let name: Vec<String> = key(report, group)
                 .into_iter()
-                .map(|(_, v)| if v.is_empty() { "(none)".to_owned() } else { v })
+                .map(|(_, v)| {
+                    if v.is_empty() {
+                        "(none)".to_owned()
+                    } else {
+                        printable(&v)
+                    }
+                })
                 .collect();
             let hours: Vec<String> = group
                 .staffing
@@ -228,7 +278,13 @@ pub fn table(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let total = i.surveys.rejected + i.events.rejected;
         writeln!(out, "{total} rejected records; the first:")?;
         for r in report.rejections.iter().take(5) {
-            writeln!(out, "  {}:{}: {}", r.file, r.line, r.reason())?;
+            writeln!(
+                out,
+                "  {}:{}: {}",
+                printable(&r.file),
+                r.line,
+                printable(&r.reason())
+            )?;
         }
     }
     Ok(())
