@@ -34,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let contacts = Decimal::new(tenths.max(1), 1)?;
         let question = Staffing::new(contacts, Duration::from_secs(3600), aht, target)?;
         let question = question.with_shrinkage(Decimal::from(30))?;
-        let r = question.with_max_occupancy(Decimal::from(85))?.solve();
+        let r = question.with_max_occupancy(Decimal::from(85))?.solve()?;
         total += r.scheduled;
         println!(
             "{hour:02}:00  {:>5.1} contacts  {:>2} answering  {:>2} scheduled  SL {:.1}%",

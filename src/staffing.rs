@@ -4,8 +4,8 @@
 //! ```
 //! use cxmetrics::staffing::{erlang_c, Staffing};
 //! // 10 Erlangs on 14 agents: a contact waits with probability 17.4%.
-//! assert!((erlang_c(14, 10.0) - 0.1741).abs() < 1e-4);
-//! let result = Staffing::parse("100", "30m", "180s", "80/20s")?.solve();
+//! assert!((erlang_c(14, 10.0)? - 0.1741).abs() < 1e-4);
+//! let result = Staffing::parse("100", "30m", "180s", "80/20s")?.solve()?;
 //! assert_eq!(result.agents, 14);
 //! # Ok::<(), cxmetrics::Error>(())
 //! ```
@@ -138,7 +138,30 @@ fn ceil_div((an, ad): (u128, u128), (bn, bd): (u128, u128)) -> u128 {
 
 /// The most traffic answered, in Erlangs: far beyond any contact centre,
 /// and each question still takes milliseconds.
-const MAX_TRAFFIC: u128 = 10_000_000;
+pub const MAX_TRAFFIC: u64 = 10_000_000;
+
+/// The most agents an answer may hold (required, raised for the maximum
+/// occupancy, or scheduled): a question past it is refused, never
+/// answered with a wrapped or capped number.
+pub const MAX_AGENTS: u64 = 1_000_000_000;
+
+/// Traffic that Erlang C answers here: finite, 0 to [`MAX_TRAFFIC`].
+fn check_traffic(traffic: f64) -> Result<(), Error> {
+    if traffic.is_finite() && (0.0..=MAX_TRAFFIC as f64).contains(&traffic) {
+        return Ok(());
+    }
+    ErrorKind::InvalidStaffing(format!(
+        "traffic {traffic} Erlangs: expected 0 to {MAX_TRAFFIC}"
+    ))
+    .err()
+}
+
+fn too_many_agents(what: &str, agents: u128) -> Error {
+    ErrorKind::InvalidStaffing(format!(
+        "{what}: {agents} agents, more than the {MAX_AGENTS} this answers"
+    ))
+    .into()
+}
 
 /// A duration written as a positive number with a unit: `30m`, `180s`,
 /// `1h`, `0.5h`; in seconds.
@@ -235,11 +258,37 @@ impl FromStr for ServiceTarget {
 }
 
 /// The probability that a contact waits, Erlang C, for `agents` agents and
-/// `traffic` Erlangs (`agents > traffic`); from the Erlang B recursion
+/// `traffic` Erlangs; from the Erlang B recursion
 /// `B(n) = A·B(n−1) / (n + A·B(n−1))`, which neither overflows nor loses
-/// precision at 100 000 Erlangs and more.
-pub fn erlang_c(agents: u64, traffic: f64) -> f64 {
-    erlang_c_from_b(agents, traffic, erlang_b_from(1.0, 0, agents, traffic))
+/// precision at 100 000 Erlangs and more. With no more agents than
+/// traffic the queue grows without end and every contact waits: 1. Without
+/// traffic none waits: 0 (with at least one agent).
+///
+/// ```
+/// use cxmetrics::staffing::erlang_c;
+/// assert_eq!(erlang_c(1, 5.0)?, 1.0);
+/// assert_eq!(erlang_c(3, 0.0)?, 0.0);
+/// assert!(erlang_c(3, f64::NAN).is_err());
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidStaffing`] for traffic that is not a number from 0
+/// to [`MAX_TRAFFIC`].
+pub fn erlang_c(agents: u64, traffic: f64) -> Result<f64, Error> {
+    check_traffic(traffic)?;
+    if agents as f64 <= traffic {
+        return Ok(1.0);
+    }
+    if traffic == 0.0 {
+        return Ok(0.0);
+    }
+    Ok(erlang_c_from_b(
+        agents,
+        traffic,
+        erlang_b_from(1.0, 0, agents, traffic),
+    ))
 }
 
 fn erlang_c_from_b(agents: u64, traffic: f64, b: f64) -> f64 {
@@ -249,11 +298,20 @@ fn erlang_c_from_b(agents: u64, traffic: f64, b: f64) -> f64 {
 
 /// The smallest number of agents N > `traffic` whose service level reaches
 /// `target`, for a mean handling time of `aht` seconds.
-pub fn required_agents(traffic: f64, aht: f64, target: ServiceTarget) -> u64 {
-    if !(traffic.is_finite() && traffic > 0.0 && aht > 0.0) || traffic >= MAX_TRAFFIC as f64 {
-        return 0;
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidStaffing`] for traffic that is not a number above 0
+/// up to [`MAX_TRAFFIC`], or an `aht` that is not a number above 0.
+pub fn required_agents(traffic: f64, aht: f64, target: ServiceTarget) -> Result<u64, Error> {
+    check_traffic(traffic)?;
+    if traffic == 0.0 || !(aht.is_finite() && aht > 0.0) {
+        return ErrorKind::InvalidStaffing(format!(
+            "traffic {traffic} Erlangs with aht {aht}s: expected both above 0"
+        ))
+        .err();
     }
-    search(traffic, aht, target).0
+    Ok(search(traffic, aht, target).0)
 }
 
 /// The smallest N > A meeting the target, with Erlang B of N: the
@@ -272,10 +330,15 @@ fn search(traffic: f64, aht: f64, target: ServiceTarget) -> (u64, f64) {
     }
 }
 
-/// Erlang B of `to` agents from Erlang B `b` of `from` agents.
+/// Erlang B of `to` agents from Erlang B `b` of `from` agents. Once B
+/// rounds to 0 it stays 0: the walk ends there, so that any `to` takes
+/// at most `traffic` plus a few thousand steps.
 fn erlang_b_from(mut b: f64, from: u64, to: u64, traffic: f64) -> f64 {
     for n in from + 1..=to {
         b = traffic * b / (n as f64 + traffic * b);
+        if b == 0.0 {
+            break;
+        }
     }
     b
 }
@@ -314,13 +377,13 @@ pub struct StaffingResult {
 /// use cxmetrics::staffing::{Decimal, Staffing};
 /// // callcentrehelper's worked example: 100 calls per 30 minutes, AHT
 /// // 180 s, 80% answered in 20 s.
-/// let result = Staffing::parse("100", "30m", "180s", "80/20s")?.solve();
+/// let result = Staffing::parse("100", "30m", "180s", "80/20s")?.solve()?;
 /// assert_eq!((result.traffic_erlangs, result.agents), (10.0, 14));
 /// assert!((result.service_level - 0.8884).abs() < 1e-4);
 /// let scheduled = Staffing::parse("100", "30m", "180s", "80/20s")?
 ///     .with_shrinkage(Decimal::percent("30%")?)?
 ///     .with_max_occupancy(Decimal::from(85))?
-///     .solve()
+///     .solve()?
 ///     .scheduled;
 /// assert_eq!(scheduled, 20);
 /// # Ok::<(), cxmetrics::Error>(())
@@ -347,7 +410,7 @@ impl Staffing {
     /// use cxmetrics::staffing::{Decimal, ServiceTarget, Staffing};
     /// let target = ServiceTarget::new(Decimal::from(80), Duration::from_secs(20))?;
     /// let question = Staffing::new(Decimal::from(100), Duration::from_secs(1800), Duration::from_secs(180), target)?;
-    /// assert_eq!(question.solve().agents, 14);
+    /// assert_eq!(question.solve()?.agents, 14);
     /// # Ok::<(), cxmetrics::Error>(())
     /// ```
     ///
@@ -420,10 +483,10 @@ impl Staffing {
         let num = an.checked_mul(hn).and_then(|x| x.checked_mul(ind));
         let den = ad.checked_mul(hd).and_then(|x| x.checked_mul(inn));
         let traffic = match (num, den) {
-            (Some(num), Some(den)) if num / den < MAX_TRAFFIC => (num, den),
+            (Some(num), Some(den)) if num <= u128::from(MAX_TRAFFIC) * den => (num, den),
             _ => {
                 return ErrorKind::InvalidStaffing(format!(
-                    "traffic: more than {MAX_TRAFFIC} Erlangs"
+                    "traffic: more than {MAX_TRAFFIC} Erlangs (arrivals × aht ÷ interval), the most this answers"
                 ))
                 .err()
             }
@@ -497,14 +560,27 @@ impl Staffing {
     }
 
     /// The required and scheduled agents with their service figures.
-    pub fn solve(&self) -> StaffingResult {
+    /// Bounded time for any question: a few milliseconds at
+    /// [`MAX_TRAFFIC`].
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidStaffing`] when the agents raised for the
+    /// maximum occupancy, or those scheduled for the shrinkage, pass
+    /// [`MAX_AGENTS`].
+    pub fn solve(&self) -> Result<StaffingResult, Error> {
         let (tn, td) = self.traffic_ratio();
         let traffic = tn as f64 / td as f64;
         let aht = self.aht.to_f64();
         let wait = self.target.seconds();
         let (mut agents, mut b) = search(traffic, aht, self.target);
         if let Some(occupancy) = self.max_occupancy {
-            let capped = (ceil_div((tn, td), occupancy_ratio(occupancy)) as u64).max(agents);
+            let capped = ceil_div((tn, td), occupancy_ratio(occupancy));
+            let capped = u64::try_from(capped)
+                .ok()
+                .filter(|&n| n <= MAX_AGENTS)
+                .ok_or_else(|| too_many_agents(&format!("max occupancy {occupancy}%"), capped))?
+                .max(agents);
             b = erlang_b_from(b, agents, capped, traffic);
             agents = capped;
         }
@@ -515,11 +591,15 @@ impl Staffing {
             Some(s) => {
                 let (sn, sd) = s.ratio();
                 // ⌈N / (1 − s/100)⌉ = ⌈N·100·sd / (100·sd − sn)⌉
-                ceil_div((u128::from(agents) * 100 * sd, 1), (100 * sd - sn, 1)) as u64
+                let scheduled = ceil_div((u128::from(agents) * 100 * sd, 1), (100 * sd - sn, 1));
+                u64::try_from(scheduled)
+                    .ok()
+                    .filter(|&n| n <= MAX_AGENTS)
+                    .ok_or_else(|| too_many_agents(&format!("shrinkage {s}%"), scheduled))?
             }
             None => agents,
         };
-        StaffingResult {
+        Ok(StaffingResult {
             traffic_erlangs: traffic,
             agents,
             scheduled,
@@ -528,7 +608,7 @@ impl Staffing {
             occupancy: traffic / n,
             p_wait,
             leads: self.agents_per_lead.map(|per| scheduled.div_ceil(per)),
-        }
+        })
     }
 }
 
@@ -552,7 +632,8 @@ mod tests {
     fn callcentrehelper() {
         let r = Staffing::parse("100", "30m", "180s", "80/20s")
             .unwrap()
-            .solve();
+            .solve()
+            .unwrap();
         assert_eq!(
             (r.traffic_erlangs, r.agents, r.scheduled, r.leads),
             (10.0, 14, 14, None)
@@ -569,7 +650,8 @@ mod tests {
             .unwrap()
             .with_agents_per_lead(12)
             .unwrap()
-            .solve();
+            .solve()
+            .unwrap();
         assert_eq!((r.scheduled, r.leads), (20, Some(2)));
     }
 
@@ -577,7 +659,7 @@ mod tests {
     #[test]
     fn pyworkforce() {
         let traffic = 360.0 * 240.0 / 1800.0;
-        let c = erlang_c(55, traffic);
+        let c = erlang_c(55, traffic).unwrap();
         assert!(close(c, 0.2387, 5e-5), "{c}");
         assert!(close(c * 240.0 / (55.0 - traffic), 8.2, 0.05));
         assert!(close(
@@ -589,15 +671,15 @@ mod tests {
 
     /// The issue's vectors.
     #[test]
-    fn required_agents() {
-        let agents = |a, i, h, t| Staffing::parse(a, i, h, t).unwrap().solve().agents;
+    fn required_agents_vectors() {
+        let agents = |a, i, h, t| Staffing::parse(a, i, h, t).unwrap().solve().unwrap().agents;
         assert_eq!(agents("300", "15m", "180s", "95/45s"), 67);
         assert_eq!(agents("650", "1h", "150s", "50/30s"), 29);
         assert_eq!(agents("20", "1h", "1800s", "80/3600s"), 11);
         assert_eq!(agents("25", "15m", "752s", "90/20s"), 28);
         // 27 agents give 0.8776 for that last one.
         let traffic = 25.0 * 752.0 / 900.0;
-        let sl = 1.0 - erlang_c(27, traffic) * (-(27.0 - traffic) * 20.0 / 752.0).exp();
+        let sl = 1.0 - erlang_c(27, traffic).unwrap() * (-(27.0 - traffic) * 20.0 / 752.0).exp();
         assert!(close(sl, 0.8776, 5e-5), "{sl}");
     }
 
@@ -617,13 +699,15 @@ mod tests {
             .unwrap()
             .with_max_occupancy(Decimal::percent("70%").unwrap())
             .unwrap()
-            .solve();
+            .solve()
+            .unwrap();
         assert_eq!(r.agents, 30);
         let r = Staffing::parse("1", "1h", "1s", "50/60s")
             .unwrap()
             .with_shrinkage(Decimal::percent("80%").unwrap())
             .unwrap()
-            .solve();
+            .solve()
+            .unwrap();
         assert_eq!((r.agents, r.scheduled), (1, 5));
     }
 
@@ -664,19 +748,87 @@ mod tests {
     fn large_traffic() {
         let r = Staffing::parse("2000000", "1h", "180s", "80/20s")
             .unwrap()
-            .solve();
+            .solve()
+            .unwrap();
         assert_eq!(r.traffic_erlangs, 100_000.0);
         assert!(r.agents > 100_000 && r.agents < 100_200, "{r:?}");
         assert!(r.service_level.is_finite() && r.service_level >= 0.8);
+    }
+
+    /// Extreme questions answer at once, or are refused naming the limit:
+    /// never a wrapped count, never hours of searching.
+    #[test]
+    fn extremes_answer_in_bounded_time_or_are_refused() {
+        let started = std::time::Instant::now();
+        let s = Staffing::parse("100", "30m", "180s", "80/20s").unwrap();
+        let tiny = s
+            .with_max_occupancy(Decimal::percent("0.0000000001%").unwrap())
+            .unwrap();
+        let error = tiny.solve().unwrap_err().to_string();
+        assert!(
+            error.contains("more than the 1000000000 this answers"),
+            "{error}"
+        );
+        let loose = s
+            .with_max_occupancy(Decimal::percent("0.000001%").unwrap())
+            .unwrap();
+        assert_eq!(loose.solve().unwrap().agents, 1_000_000_000);
+        let shrunk = s
+            .with_shrinkage(Decimal::percent("99.9999999999999999%").unwrap())
+            .unwrap();
+        let error = shrunk.solve().unwrap_err().to_string();
+        assert!(
+            error.starts_with("invalid staffing shrinkage 99.9999999999999999%: 14"),
+            "{error}"
+        );
+        // Exactly the most traffic answered is answered; above it is refused.
+        let most = Staffing::parse("10000000", "1s", "1s", "80/20s")
+            .unwrap()
+            .solve()
+            .unwrap();
+        assert_eq!(most.traffic_erlangs, 1e7);
+        assert!(most.agents > 10_000_000 && most.service_level >= 0.8);
+        let error = Staffing::parse("10000001", "1s", "1s", "80/20s")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("more than 10000000 Erlangs"), "{error}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    /// Erlang C is a probability for every argument, or an error.
+    #[test]
+    fn erlang_c_is_a_probability_or_an_error() {
+        assert_eq!(erlang_c(1, 5.0).unwrap(), 1.0);
+        assert_eq!(erlang_c(5, 5.0).unwrap(), 1.0);
+        assert_eq!(erlang_c(0, 0.0).unwrap(), 1.0);
+        assert_eq!(erlang_c(1, 0.0).unwrap(), 0.0);
+        assert_eq!(erlang_c(u64::MAX, 1e7).unwrap(), 0.0);
+        for bad in [f64::NAN, -1.0, f64::INFINITY, 1e7 + 1.0] {
+            assert!(erlang_c(3, bad).is_err(), "{bad}");
+        }
+        let target: ServiceTarget = "80/20s".parse().unwrap();
+        for (traffic, aht) in [
+            (0.0, 10.0),
+            (f64::NAN, 10.0),
+            (1.0, 0.0),
+            (1.0, f64::NAN),
+            (2e7, 1.0),
+        ] {
+            assert!(
+                required_agents(traffic, aht, target).is_err(),
+                "{traffic} {aht}"
+            );
+        }
+        assert_eq!(required_agents(10.0, 180.0, target).unwrap(), 14);
     }
 
     proptest! {
         #[test]
         fn service_level_rises_with_agents_and_the_answer_is_the_smallest(arrivals in 1u32..2000, aht in 10u32..1200, percent in 1u32..100, wait in 1u32..300) {
             let s = Staffing::parse(&arrivals.to_string(), "1h", &format!("{aht}s"), &format!("{percent}/{wait}s")).unwrap();
-            let r = s.solve();
+            let r = s.solve().unwrap();
             let traffic = r.traffic_erlangs;
-            let sl = |n: u64| 1.0 - erlang_c(n, traffic) * (-(n as f64 - traffic) * f64::from(wait) / f64::from(aht)).exp();
+            let sl = |n: u64| 1.0 - erlang_c(n, traffic).unwrap() * (-(n as f64 - traffic) * f64::from(wait) / f64::from(aht)).exp();
             prop_assert!(r.service_level.is_finite() && r.asa_s.is_finite() && r.p_wait.is_finite());
             prop_assert!(r.service_level >= f64::from(percent) / 100.0);
             prop_assert!((r.agents as f64) > traffic);

@@ -116,3 +116,71 @@ fn table_shows_control_characters_escaped() {
         "{table}"
     );
 }
+
+/// Staffing questions at the extremes answer within a second, or are
+/// refused naming the limit; an hour past the traffic Erlang C answers has
+/// no agents and says why, never 0.
+#[test]
+fn staffing_extremes_answer_at_once_or_are_refused() {
+    let dir = folder("staffing-extremes");
+    let staffing = [
+        "staffing",
+        "--arrivals",
+        "100",
+        "--interval",
+        "30m",
+        "--aht",
+        "180s",
+        "--target",
+        "80/20s",
+        "--format",
+        "json",
+    ];
+    for (option, value, message) in [
+        (
+            "--max-occupancy",
+            "0.0000000001%",
+            "more than the 1000000000 this answers",
+        ),
+        (
+            "--shrinkage",
+            "99.9999999999999999%",
+            "more than the 1000000000 this answers",
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        let mut args = staffing.to_vec();
+        args.extend([option, value]);
+        let out = run(&dir, &args);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(message), "{stderr}");
+    }
+    fs::write(
+        dir.join("e.csv"),
+        "id,ticket,at,kind,agent\n\
+         e1,T1,0001-01-01T09:00:00Z,created,\n\
+         e2,T1,0001-01-01T09:00:01Z,handling_started,ana\n\
+         e3,T1,2100-01-01T00:00:00Z,handling_ended,ana\n",
+    )
+    .unwrap();
+    let out = run(
+        &dir,
+        &[
+            "report",
+            "--events",
+            "e.csv",
+            "--staffing",
+            "80/20s",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hour = &report["groups"][0]["staffing"][0];
+    assert_eq!(hour["agents"], serde_json::Value::Null, "{hour}");
+    let why = hour["unstaffed"].as_str().unwrap();
+    assert!(why.contains("expected 0 to 10000000"), "{why}");
+}

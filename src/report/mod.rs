@@ -161,14 +161,20 @@ pub struct GroupReport {
 }
 
 /// Erlang C staffing for one local hour of a group (definitions, "Staffing").
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HourlyStaffing {
     /// The local hour, 0..=23.
     pub hour: u8,
     /// Tickets created in this hour ÷ active dates.
     pub arrivals_per_hour: f64,
-    /// Agents needed for that rate with the group's AHT and the target.
-    pub agents: u64,
+    /// Agents needed for that rate with the group's AHT and the target;
+    /// `None` past what Erlang C answers here (traffic above
+    /// [`MAX_TRAFFIC`](crate::staffing::MAX_TRAFFIC) Erlangs), with the
+    /// reason in `unstaffed`.
+    pub agents: Option<u64>,
+    /// Why `agents` is `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unstaffed: Option<String>,
 }
 
 impl Report {
@@ -189,10 +195,12 @@ impl Report {
                 .filter(|(_, &n)| n > 0)
                 .map(|(hour, &n)| {
                     let rate = n as f64 / days;
+                    let agents = crate::staffing::required_agents(rate * aht / 3600.0, aht, target);
                     HourlyStaffing {
                         hour: hour as u8,
                         arrivals_per_hour: rate,
-                        agents: crate::staffing::required_agents(rate * aht / 3600.0, aht, target),
+                        unstaffed: agents.as_ref().err().map(ToString::to_string),
+                        agents: agents.ok(),
                     }
                 })
                 .collect();

@@ -151,7 +151,7 @@ fn staffing(args: StaffingArgs) -> Result<(), Failure> {
     if let Some(per_lead) = args.agents_per_lead {
         question = question.with_agents_per_lead(per_lead).map_err(fail)?;
     }
-    let r = question.solve();
+    let r = question.solve().map_err(fail)?;
     let table = args.format.map_or(std::io::stdout().is_terminal(), |f| {
         f == StaffingFormat::Table
     });

@@ -259,7 +259,10 @@ pub fn table(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 .staffing
                 .iter()
                 .flatten()
-                .map(|h| format!("{:02}h {}", h.hour, h.agents))
+                .map(|h| match h.agents {
+                    Some(agents) => format!("{:02}h {agents}", h.hour),
+                    None => format!("{:02}h -", h.hour),
+                })
                 .collect();
             writeln!(
                 out,
