@@ -130,7 +130,7 @@ impl Nps {
             score: 100.0 * plain.nps(),
             standard_error: 100.0 * plain.standard_error(),
             ci: Interval::around(estimate.nps(), half)
-                .clamp(-1.0, 1.0)
+                .within(-1.0, 1.0)
                 .scale(100.0),
         })
     }
