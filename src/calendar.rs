@@ -31,6 +31,12 @@ const FIRST_MONDAY: i128 = 4;
 /// 1970-01-01 and 2100-01-01.
 const TABLE_START: i64 = 0;
 const TABLE_END: i64 = 4_102_444_800;
+/// 400 Gregorian years, in seconds: 146 097 days, exactly 20 871 weeks.
+/// From 2100 on, every zone follows its standing rule (the last explicit
+/// change of the database is decades earlier), which repeats with the
+/// calendar's weekdays every 400 years: so does working time, holidays
+/// aside.
+const CYCLE: i64 = 146_097 * 86_400;
 
 /// A weekly schedule of working hours with holidays, in a time zone.
 ///
@@ -47,7 +53,10 @@ const TABLE_END: i64 = 4_102_444_800;
 /// calendar is made, exactly; beyond that range the zone's next change is
 /// looked up per period), the working time of the local clock is a closed form
 /// of whole weeks, the week's cumulative working time and the holidays'
-/// prefix sums, so a span costs O(log holidays + log changes).
+/// prefix sums, so a span costs O(log holidays + log changes + log
+/// intervals) per period; from 2100 on, whole 400-year cycles without a
+/// holiday are counted at once, so that a span of any length costs at most
+/// a few thousand periods.
 ///
 /// ```
 /// use cxmetrics::{calendar::Calendar, time::parse_timestamp};
@@ -60,15 +69,16 @@ const TABLE_END: i64 = 4_102_444_800;
 /// assert_eq!(business.as_secs(), 3600); // Friday 17:30–18:00, Monday 08:00–08:30 local
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(try_from = "CalendarRepr", into = "CalendarRepr")]
 pub struct Calendar {
     zone: TimeZone,
     /// Working intervals of each weekday (Monday first) in seconds of the
     /// local day, `[start, end)`, merged and sorted.
     hours: [Vec<(u32, u32)>; 7],
-    /// Working nanoseconds of each weekday.
-    day_work: [i128; 7],
+    /// `day_prefix[d][i]`: working nanoseconds of weekday `d`'s intervals
+    /// `0..i`.
+    day_prefix: [Vec<i128>; 7],
     /// `week_prefix[i]`: working nanoseconds of weekdays `0..i`.
     week_prefix: [i128; 8],
     /// Holidays as days since 1970-01-01, sorted, with the working time
@@ -78,7 +88,20 @@ pub struct Calendar {
     /// `(instant, offset seconds)`: the offset in force from each instant
     /// on, within the tabulated range.
     offsets: Vec<(i64, i32)>,
+    /// Working time of one 400-year cycle from 2100 on, holidays aside:
+    /// found the first time a span needs it.
+    cycle_work: std::sync::OnceLock<i128>,
 }
+
+impl PartialEq for Calendar {
+    /// Calendars are equal when they are made of the same zone, hours and
+    /// holidays (what is derived from them follows).
+    fn eq(&self, other: &Self) -> bool {
+        self.zone == other.zone && self.hours == other.hours && self.holidays == other.holidays
+    }
+}
+
+impl Eq for Calendar {}
 
 /// What a calendar is made of; the rest is derived again when it is read.
 #[derive(Serialize, Deserialize)]
@@ -151,6 +174,13 @@ impl Calendar {
                 .map(|&(s, e)| i128::from(e - s) * NANOS_PER_SEC)
                 .sum()
         });
+        let day_prefix: [Vec<i128>; 7] = std::array::from_fn(|d| {
+            let mut prefix = vec![0i128];
+            for &(s, e) in &merged[d] {
+                prefix.push(prefix[prefix.len() - 1] + i128::from(e - s) * NANOS_PER_SEC);
+            }
+            prefix
+        });
         let mut week_prefix = [0i128; 8];
         for d in 0..7 {
             week_prefix[d + 1] = week_prefix[d] + day_work[d];
@@ -170,11 +200,12 @@ impl Calendar {
         Ok(Calendar {
             zone,
             hours: merged,
-            day_work,
+            day_prefix,
             week_prefix,
             holidays: days,
             holiday_prefix,
             offsets,
+            cycle_work: std::sync::OnceLock::new(),
         })
     }
 
@@ -199,28 +230,76 @@ impl Calendar {
     /// local time `local` (nanoseconds since 1970-01-01T00:00 local).
     fn local_work(&self, local: i128) -> i128 {
         let day = local.div_euclid(DAY);
+        // Holidays before this day remove their whole day's work.
+        let day64 = i64::try_from(day).unwrap_or(if day < 0 { i64::MIN } else { i64::MAX });
+        let before = self.holidays.partition_point(|&h| h < day64);
+        let is_holiday = self.holidays.get(before) == Some(&day64);
+        self.plain_work(local, !is_holiday) - self.holiday_prefix[before]
+    }
+
+    /// [`local_work`](Self::local_work) without holidays; the day of
+    /// `local` counted up to `local` when `today`, else not at all.
+    fn plain_work(&self, local: i128, today: bool) -> i128 {
+        let day = local.div_euclid(DAY);
         let since_monday = day - FIRST_MONDAY;
         let (weeks, rest) = (
             since_monday.div_euclid(7),
             since_monday.rem_euclid(7) as usize,
         );
         let mut work = weeks * self.week_prefix[7] + self.week_prefix[rest];
-        // Holidays before this day remove their whole day's work.
-        let day64 = i64::try_from(day).unwrap_or(if day < 0 { i64::MIN } else { i64::MAX });
-        let before = self.holidays.partition_point(|&h| h < day64);
-        work -= self.holiday_prefix[before];
-        let is_holiday = self.holidays.get(before) == Some(&day64);
-        if !is_holiday {
+        if today {
+            // The intervals that start before the time: all but the last
+            // whole, the last up to the time.
             let time = local - day * DAY;
-            for &(start, end) in &self.hours[weekday(day)] {
+            let d = weekday(day);
+            let (hours, prefix) = (&self.hours[d], &self.day_prefix[d]);
+            let started =
+                hours.partition_point(|&(start, _)| i128::from(start) * NANOS_PER_SEC < time);
+            if let Some(&(start, end)) = started.checked_sub(1).and_then(|i| hours.get(i)) {
                 let (start, end) = (
                     i128::from(start) * NANOS_PER_SEC,
                     i128::from(end) * NANOS_PER_SEC,
                 );
-                work += (time.min(end) - start).max(0);
+                work += prefix[started - 1] + time.min(end) - start;
             }
         }
         work
+    }
+
+    /// Working time of one 400-year cycle from 2100 on, holidays aside.
+    fn cycle_work(&self) -> i128 {
+        *self.cycle_work.get_or_init(|| {
+            let end = TABLE_END + CYCLE;
+            let (mut work, mut at) = (0, TABLE_END);
+            while at < end {
+                let offset = self.zone.offset_secs(at);
+                let next = self
+                    .zone
+                    .change_after(at, offset)
+                    .map_or(end, |(n, _)| n.min(end));
+                let local = |secs: i64| (i128::from(secs) + i128::from(offset)) * NANOS_PER_SEC;
+                work += self.plain_work(local(next), true) - self.plain_work(local(at), true);
+                at = next;
+            }
+            work
+        })
+    }
+
+    /// How many whole cycles from `secs` (2100 or later) to `end` hold no
+    /// holiday (a day to spare either side, for the offset): those are
+    /// counted at once.
+    fn free_cycles(&self, secs: i64, end: i128) -> i64 {
+        let span = end.div_euclid(NANOS_PER_SEC) - i128::from(secs);
+        let whole = i64::try_from(span / i128::from(CYCLE)).unwrap_or(i64::MAX);
+        if whole <= 0 {
+            return 0;
+        }
+        let first_day = secs.div_euclid(86_400) - 1;
+        let later = &self.holidays[self.holidays.partition_point(|&h| h < first_day)..];
+        match later.first() {
+            None => whole,
+            Some(&h) => whole.min((h - 3 - first_day).saturating_mul(86_400) / CYCLE),
+        }
     }
 
     /// The UTC offset in force at `secs`, and the instant it ends (the
@@ -245,6 +324,12 @@ impl Calendar {
     /// The business time between `from` and `to` (zero when `to` is not
     /// after `from`).
     pub fn business_duration(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+        self.business_duration_by(from, to, true)
+    }
+
+    /// [`business_duration`](Self::business_duration), counting whole
+    /// cycles at once when `skip`, else walking every period.
+    fn business_duration_by(&self, from: DateTime<Utc>, to: DateTime<Utc>, skip: bool) -> Duration {
         let nanos = |t: DateTime<Utc>| {
             i128::from(t.timestamp()) * NANOS_PER_SEC + i128::from(t.timestamp_subsec_nanos())
         };
@@ -252,6 +337,14 @@ impl Calendar {
         let mut total: i128 = 0;
         while at < end {
             let secs = i64::try_from(at.div_euclid(NANOS_PER_SEC)).unwrap_or(i64::MAX);
+            if skip && secs >= TABLE_END {
+                let cycles = self.free_cycles(secs, end);
+                if cycles > 0 {
+                    total += i128::from(cycles) * self.cycle_work();
+                    at += i128::from(cycles) * i128::from(CYCLE) * NANOS_PER_SEC;
+                    continue;
+                }
+            }
             let (offset, next) = self.period(secs);
             let period_end = next.map_or(end, |n| (i128::from(n) * NANOS_PER_SEC).min(end));
             let offset = i128::from(offset) * NANOS_PER_SEC;
@@ -454,6 +547,31 @@ mod tests {
             })
     }
 
+    /// Year 1 to 9999 with a calendar: a few thousand periods at most,
+    /// also with 21 000 working intervals a week.
+    #[test]
+    fn the_longest_spans_are_counted_in_closed_form() {
+        let weekday = vec![(8 * 3600, 18 * 3600)];
+        let hours = [
+            weekday.clone(),
+            weekday.clone(),
+            weekday.clone(),
+            weekday.clone(),
+            weekday,
+            vec![],
+            vec![],
+        ];
+        let many: Vec<(u32, u32)> = (0..3000).map(|i| (i * 28, i * 28 + 14)).collect();
+        let (from, to) = (at("0001-01-01T00:00:00Z"), at("9999-12-31T23:59:59Z"));
+        for hours in [hours, std::array::from_fn(|_| many.clone())] {
+            let c = Calendar::new("Europe/Berlin", hours, &[]).unwrap();
+            assert_eq!(
+                c.business_duration(from, to),
+                c.business_duration_by(from, to, false)
+            );
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -466,6 +584,24 @@ mod tests {
             let fast = c.business_duration(DateTime::from_timestamp(from, 0).unwrap(), DateTime::from_timestamp(to, 0).unwrap());
             prop_assert_eq!(fast.as_secs(), brute_force(&c, from, to));
             prop_assert_eq!(fast.subsec_nanos(), 0);
+        }
+
+        /// Spans of any length, year 1 to 9999, with holidays also after
+        /// 2100: counting whole 400-year cycles at once gives what walking
+        /// every period does.
+        #[test]
+        fn whole_cycles_count_as_walking(c in calendar(), a in -62_135_596_800i64..253_402_300_799, b in -62_135_596_800i64..253_402_300_799, holidays in prop::collection::vec(0i64..2_900_000, 0..3), nanos in 0u32..1_000_000_000) {
+            let days: Vec<NaiveDate> = holidays.iter().map(|&d| NaiveDate::from_ymd_opt(2100, 1, 1).unwrap() + chrono::Days::new(d as u64)).collect();
+            let c = Calendar::new(c.zone().name(), c.hours.clone(), &days).unwrap();
+            let t = |s: i64| DateTime::from_timestamp(s, nanos).unwrap();
+            let (from, to) = (t(a.min(b)), t(a.max(b)));
+            prop_assert_eq!(c.business_duration(from, to), c.business_duration_by(from, to, false));
+        }
+
+        /// From 2100 on, each zone's offset repeats every 400 years.
+        #[test]
+        fn offsets_repeat_every_cycle_from_2100(c in calendar(), at in TABLE_END..TABLE_END + 2 * CYCLE) {
+            prop_assert_eq!(c.zone.offset_secs(at), c.zone.offset_secs(at + CYCLE));
         }
 
         /// d(a, c) = d(a, b) + d(b, c), and never more than calendar time.

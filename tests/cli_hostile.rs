@@ -184,3 +184,70 @@ fn staffing_extremes_answer_at_once_or_are_refused() {
     let why = hour["unstaffed"].as_str().unwrap();
     assert!(why.contains("expected 0 to 10000000"), "{why}");
 }
+
+/// Tickets that span year 1 to 9999, with a calendar of 21 000 working
+/// intervals a week: business time in closed form, not day by day (this
+/// took over a minute when spans were walked).
+#[test]
+fn spans_of_thousands_of_years_with_a_calendar_answer_at_once() {
+    let dir = folder("long-spans");
+    let intervals: Vec<String> = (0..3000)
+        .map(|i| {
+            let clock = |s: u32| format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+            format!("[\"{}\", \"{}\"]", clock(i * 28), clock(i * 28 + 14))
+        })
+        .collect();
+    let day = format!("[{}]", intervals.join(", "));
+    let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map(|d| format!("\"{d}\": {day}"));
+    fs::write(
+        dir.join("calendar.json"),
+        format!(
+            "{{\"timezone\": \"Europe/Berlin\", \"hours\": {{{}}}}}",
+            days.join(", ")
+        ),
+    )
+    .unwrap();
+    let mut events = String::from("id,ticket,at,kind,agent,status\n");
+    for t in 0..10 {
+        events += &format!("c{t},T{t},0001-01-01T0{t}:00:00Z,created,,\n");
+        events += &format!(
+            "r{t},T{t},9999-12-3{}T0{t}:00:00Z,agent_reply,ana,\n",
+            t % 2
+        );
+        events += &format!("s{t},T{t},9999-12-31T23:00:0{t}Z,status,,solved\n");
+    }
+    fs::write(dir.join("e.csv"), events).unwrap();
+    let started = std::time::Instant::now();
+    let out = run(
+        &dir,
+        &[
+            "report",
+            "--events",
+            "e.csv",
+            "--calendar",
+            "calendar.json",
+            "--format",
+            "json",
+        ],
+    );
+    let took = started.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tickets = &report["groups"][0]["tickets"];
+    assert_eq!(tickets["created"], 10);
+    // 3000 intervals of 14 s a day are 42 000 s of 86 400, to within the
+    // edges of the span.
+    let business = tickets["first_response_business_s"]["mean"]
+        .as_f64()
+        .unwrap();
+    let calendar = tickets["first_response_s"]["mean"].as_f64().unwrap();
+    assert!(
+        (business / calendar - 42_000.0 / 86_400.0).abs() < 1e-6,
+        "{business} / {calendar}"
+    );
+}
