@@ -169,7 +169,7 @@ impl SlaCounts {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::CountOverflow`](crate::ErrorKind::CountOverflow) past
+    /// [`ErrorKind::CountOverflow`] past
     /// `u64::MAX` spans of a kind; `self` is then unchanged.
     pub fn merge(&mut self, other: &SlaCounts) -> Result<(), crate::Error> {
         let mut merged = *self;

@@ -251,3 +251,53 @@ fn spans_of_thousands_of_years_with_a_calendar_answer_at_once() {
         "{business} / {calendar}"
     );
 }
+
+/// Endless input without a line end ends with exit 2 under a 2 GiB memory
+/// limit; a record past `--max-record-bytes` is rejected at its line and
+/// the next lines are read.
+#[test]
+fn endless_and_overlong_records_are_bounded() {
+    let dir = folder("endless");
+    for format in ["csv", "jsonl"] {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v 2097152; exec \"$0\" report --surveys /dev/zero --input-format {format}"
+            ))
+            .arg(env!("CARGO_BIN_EXE_cxmetrics"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("zero: line 1 runs on past 268435456 bytes without a line end"),
+            "{stderr}"
+        );
+    }
+    let long = "x".repeat(5000);
+    fs::write(
+        dir.join("s.csv"),
+        format!("id,metric,score,at,agent\nr1,nps,9,2026-03-02T09:00:00Z,{long}\nr2,nps,9,2026-03-02T09:00:00Z,ana\n"),
+    )
+    .unwrap();
+    let out = run(
+        &dir,
+        &[
+            "report",
+            "--surveys",
+            "s.csv",
+            "--max-record-bytes",
+            "1000",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["input"]["surveys"]["accepted"], 1);
+    assert_eq!(report["rejections"][0]["line"], 2);
+    assert_eq!(
+        report["rejections"][0]["reason"],
+        "record longer than 1000 bytes"
+    );
+}

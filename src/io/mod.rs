@@ -28,6 +28,7 @@ use std::io::Read;
 use std::path::Path;
 use std::str::FromStr;
 
+pub use rows::DEFAULT_RECORD_LIMIT;
 use rows::{CsvRows, JsonRows, Row};
 
 use crate::dimensions::Dimension;
@@ -129,6 +130,13 @@ impl<R: Read> Rows<R> {
             Rows::Json(rows) => rows.bytes_read(),
         }
     }
+
+    fn set_limit(&mut self, limit: usize) {
+        match self {
+            Rows::Csv(rows) => rows.set_limit(limit),
+            Rows::Json(rows) => rows.set_limit(limit),
+        }
+    }
 }
 
 fn validated<T>(row: &Row<'_>, f: impl Fn(&dyn FieldsDyn) -> Result<T, Error>) -> Result<T, Error> {
@@ -195,6 +203,16 @@ impl<R: Read> SurveyReader<R> {
     pub fn bytes_read(&self) -> u64 {
         self.rows.bytes_read()
     }
+
+    /// Rejects records longer than `bytes` (default
+    /// [`DEFAULT_RECORD_LIMIT`], 16 MiB), so that memory stays bounded on
+    /// any input: such a record is rejected at its line, reading goes on
+    /// at the next line (a CSV file's at the line where the limit was
+    /// passed). The CSV header was read with the default.
+    pub fn record_limit(mut self, bytes: usize) -> Self {
+        self.rows.set_limit(bytes);
+        self
+    }
 }
 
 impl<R: Read> Iterator for SurveyReader<R> {
@@ -245,6 +263,12 @@ impl<R: Read> EventReader<R> {
     /// Bytes of the input read so far.
     pub fn bytes_read(&self) -> u64 {
         self.rows.bytes_read()
+    }
+
+    /// As [`SurveyReader::record_limit`].
+    pub fn record_limit(mut self, bytes: usize) -> Self {
+        self.rows.set_limit(bytes);
+        self
     }
 }
 

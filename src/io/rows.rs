@@ -1,9 +1,8 @@
 //! Rows of CSV and JSON Lines files, with their physical line numbers.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
-use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
@@ -39,56 +38,96 @@ pub(crate) enum Row<'a> {
     Rejected(String),
 }
 
-/// Offsets of the newlines that have streamed past, not yet turned into
-/// line numbers.
-type Newlines = Arc<Mutex<VecDeque<u64>>>;
+/// The longest record read by default: 16 MiB, far above any real
+/// record; see [`SurveyReader::record_limit`](super::SurveyReader::record_limit).
+pub const DEFAULT_RECORD_LIMIT: usize = 16 << 20;
 
-/// Passes bytes through, noting where each newline is: the CSV parser
-/// skips empty lines without counting them, and the documented line
-/// numbers are physical.
-struct LineCounter<R> {
-    inner: R,
-    offset: u64,
-    newlines: Newlines,
+/// A line that runs on for this many times the record limit without a
+/// line end is not text of records: a file error, so that endless input
+/// (`/dev/zero`) ends.
+const RUN_ON: usize = 16;
+
+fn run_on_error(file: &str, line: u64, limit: usize) -> Error {
+    file_error(
+        file,
+        format!(
+            "line {line} runs on past {} bytes without a line end: not a file of records",
+            limit.saturating_mul(RUN_ON)
+        ),
+    )
 }
 
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut newlines = self.newlines.lock().unwrap_or_else(PoisonError::into_inner);
-        newlines.extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| self.offset + i as u64));
-        self.offset += n as u64;
-        Ok(n)
-    }
+/// Where the quote scanner of a CSV record is (RFC 4180).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a field: a quote here opens a quoted field.
+    FieldStart,
+    /// In an unquoted field: quotes are text.
+    Unquoted,
+    /// In a quoted field: commas and newlines are text.
+    Quoted,
+    /// Just after a quote in a quoted field: a second quote is one quote
+    /// of text, anything else closes the field.
+    QuoteInQuoted,
+}
+
+/// What reading one CSV record found.
+enum Scanned {
+    /// A record, in `raw`, without its line end.
+    Record,
+    /// A record longer than the limit: skipped to the end of the line
+    /// where the limit was passed.
+    TooLong,
+    /// A quoted field not closed before the end of the file: the record's
+    /// first line is rejected, and the lines after it are read again.
+    Unterminated,
+    /// The end of the file.
+    End,
 }
 
 /// The rows of a CSV file (RFC 4180; first non-blank record = header).
+/// Records are split by a quote-aware scanner of its own, so that a record
+/// has a bounded length, an unclosed quote is named as such, and the lines
+/// after it are still read; a line ends at LF, and a CR before it is
+/// dropped outside quotes.
 pub(crate) struct CsvRows<R: Read> {
-    reader: csv::Reader<LineCounter<BufReader<R>>>,
-    newlines: Newlines,
-    /// Newlines before the end of the last record read.
-    lines_before: u64,
+    input: BufReader<R>,
+    /// Bytes to read before `input` again (after an unclosed quote).
+    replay: Vec<u8>,
+    replayed: usize,
+    limit: usize,
+    /// Newlines read so far: the physical line before the next record.
+    lines: u64,
     /// The line where the last record read starts.
     start_line: u64,
+    bytes: u64,
     file: String,
     /// The column of each [`Key`], if the header has it.
     columns: [Option<usize>; Key::ALL.len()],
     width: usize,
-    record: csv::ByteRecord,
-    text: csv::StringRecord,
+    /// The last record's bytes, as written.
+    raw: Vec<u8>,
+    /// Its fields, unquoted, one after the other, and where each ends.
+    text: String,
+    ends: Vec<usize>,
 }
 
 /// A CSV record with its header's column positions.
 pub(crate) struct CsvRow<'a> {
     columns: &'a [Option<usize>; Key::ALL.len()],
-    record: &'a csv::StringRecord,
+    text: &'a str,
+    ends: &'a [usize],
 }
 
 impl Fields for CsvRow<'_> {
     fn field(&self, key: Key) -> Field<'_> {
-        match self.columns[key as usize].and_then(|i| self.record.get(i)) {
-            None | Some("") => Field::Absent,
-            Some(text) => Field::Text(text),
+        let Some(i) = self.columns[key as usize].filter(|&i| i < self.ends.len()) else {
+            return Field::Absent;
+        };
+        let start = i.checked_sub(1).map_or(0, |j| self.ends[j]);
+        match &self.text[start..self.ends[i]] {
+            "" => Field::Absent,
+            text => Field::Text(text),
         }
     }
 }
@@ -98,41 +137,59 @@ impl<R: Read> CsvRows<R> {
     /// once.
     pub(crate) fn new(input: R, file: &str, required: &[&str]) -> Result<Self, Error> {
         let input = skip_bom(input).map_err(|e| file_error(file, e.to_string()))?;
-        let newlines = Newlines::default();
-        let counter = LineCounter {
-            inner: input,
-            offset: 0,
-            newlines: Arc::clone(&newlines),
-        };
-        // A line ends at LF; a CR before it is dropped from the last field.
-        let reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(counter);
         let mut rows = CsvRows {
-            reader,
-            newlines,
-            lines_before: 0,
+            input,
+            replay: Vec::new(),
+            replayed: 0,
+            limit: DEFAULT_RECORD_LIMIT,
+            lines: 0,
             start_line: 0,
+            bytes: 0,
             file: file.to_owned(),
             columns: [None; Key::ALL.len()],
             width: 0,
-            record: csv::ByteRecord::new(),
-            text: csv::StringRecord::new(),
+            raw: Vec::new(),
+            text: String::new(),
+            ends: Vec::new(),
         };
-        let header = loop {
-            if !rows.read()? {
+        loop {
+            match rows.scan()? {
                 // A 0-byte (or blank) file has no records, and no header to check.
-                return Ok(rows);
+                Scanned::End => return Ok(rows),
+                Scanned::TooLong => {
+                    let line = rows.start_line;
+                    return Err(file_error(
+                        file,
+                        format!(
+                            "the header (line {line}) is longer than {} bytes",
+                            rows.limit
+                        ),
+                    ));
+                }
+                Scanned::Unterminated => {
+                    let line = rows.start_line;
+                    return Err(file_error(
+                        file,
+                        format!("the header (line {line}) has an unclosed quoted field"),
+                    ));
+                }
+                Scanned::Record => {
+                    rows.split()?;
+                    if !rows.blank() {
+                        break;
+                    }
+                }
             }
-            if !rows.blank() {
-                break rows.utf8()?;
-            }
-        };
+        }
+        if rows.text.starts_with('\u{feff}') {
+            return Err(file_error(
+                file,
+                "the file starts with more than one byte-order mark",
+            ));
+        }
         let mut seen = HashMap::new();
-        for (i, name) in header.iter().enumerate() {
-            if seen.insert(name, i).is_some() {
+        for (i, name) in rows.fields().enumerate() {
+            if seen.insert(name.to_owned(), i).is_some() {
                 return Err(file_error(
                     file,
                     format!("the header repeats column {name:?}"),
@@ -148,72 +205,163 @@ impl<R: Read> CsvRows<R> {
         for key in Key::ALL {
             rows.columns[key as usize] = seen.get(key.name()).copied();
         }
-        rows.width = header.len();
+        rows.width = rows.ends.len();
         Ok(rows)
     }
 
-    fn read(&mut self) -> Result<bool, Error> {
-        let more = self
-            .reader
-            .read_byte_record(&mut self.record)
-            .map_err(|e| file_error(&self.file, e.to_string()))?;
-        if more {
-            // Drop the CR of a CRLF line end.
-            if let Some(last) = self
-                .record
-                .iter()
-                .next_back()
-                .filter(|f| f.ends_with(b"\r"))
-            {
-                let trimmed = last[..last.len() - 1].to_vec();
-                let mut fields: Vec<Vec<u8>> = self.record.iter().map(<[u8]>::to_vec).collect();
-                let position = self.record.position().cloned();
-                fields.pop();
-                fields.push(trimmed);
-                self.record = csv::ByteRecord::from(fields);
-                self.record.set_position(position);
-            }
-            // The record's last line is the number of newlines before its
-            // end (plus one without a final newline); it starts as many
-            // lines earlier as it holds newlines in quoted fields.
-            let end = self.reader.position().byte();
-            let mut newlines = self.newlines.lock().unwrap_or_else(PoisonError::into_inner);
-            let mut terminated = false;
-            while let Some(&at) = newlines.front().filter(|&&at| at < end) {
-                newlines.pop_front();
-                self.lines_before += 1;
-                terminated = at + 1 == end;
-            }
-            let last = self.lines_before + u64::from(!terminated);
-            let inside = memchr::memchr_iter(b'\n', self.record.as_slice()).count();
-            self.start_line = last.saturating_sub(inside as u64);
-        }
-        Ok(more)
+    /// Records longer than `limit` bytes are rejected from now on.
+    pub(crate) fn set_limit(&mut self, limit: usize) {
+        self.limit = limit;
     }
 
-    /// The physical line where the last record read starts.
-    fn line(&self) -> u64 {
-        self.start_line
+    /// The fields of the last record split.
+    fn fields(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(s, &e)| &self.text[s..e])
+    }
+
+    fn consume(&mut self, n: usize) {
+        if self.replayed < self.replay.len() {
+            self.replayed += n;
+        } else {
+            self.input.consume(n);
+            self.bytes += n as u64;
+        }
+    }
+
+    /// Reads the next record's bytes into `raw`.
+    fn scan(&mut self) -> Result<Scanned, Error> {
+        self.raw.clear();
+        self.start_line = self.lines + 1;
+        let mut quoting = Quoting::FieldStart;
+        let mut ended = false;
+        let mut any = false;
+        while !ended {
+            let chunk = next_chunk(
+                &mut self.replay,
+                &mut self.replayed,
+                &mut self.input,
+                &self.file,
+            )?;
+            if chunk.is_empty() {
+                break;
+            }
+            any = true;
+            let (used, newlines, end) = scan_chunk(chunk, &mut quoting);
+            ended = end;
+            if self.raw.len() + used > self.limit {
+                // Past the limit: the rest of this line is skipped.
+                return self.skip_line().map(|()| Scanned::TooLong);
+            }
+            self.raw.extend_from_slice(&chunk[..used]);
+            self.lines += newlines;
+            self.consume(used);
+        }
+        if !any {
+            return Ok(Scanned::End);
+        }
+        if quoting == Quoting::Quoted && !ended {
+            // Read the lines after the record's first line again.
+            let first_end = memchr::memchr(b'\n', &self.raw).map_or(self.raw.len(), |i| i + 1);
+            let rest = self.raw[first_end..].to_vec();
+            let replay = std::mem::take(&mut self.replay);
+            self.replay = [rest.as_slice(), &replay[self.replayed.min(replay.len())..]].concat();
+            self.replayed = 0;
+            self.lines = self.start_line;
+            return Ok(Scanned::Unterminated);
+        }
+        if ended {
+            self.raw.pop();
+        }
+        if self.raw.last() == Some(&b'\r') {
+            self.raw.pop();
+        }
+        Ok(Scanned::Record)
+    }
+
+    /// Consumes up to and including the next newline.
+    fn skip_line(&mut self) -> Result<(), Error> {
+        let mut skipped = 0usize;
+        loop {
+            if skipped > self.limit.saturating_mul(RUN_ON) {
+                return Err(run_on_error(&self.file, self.start_line, self.limit));
+            }
+            let chunk = next_chunk(
+                &mut self.replay,
+                &mut self.replayed,
+                &mut self.input,
+                &self.file,
+            )?;
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            match memchr::memchr(b'\n', chunk) {
+                Some(i) => {
+                    self.consume(i + 1);
+                    self.lines += 1;
+                    return Ok(());
+                }
+                None => {
+                    let n = chunk.len();
+                    self.consume(n);
+                    skipped += n;
+                }
+            }
+        }
+    }
+
+    /// Splits `raw` (a whole record) into unquoted fields.
+    fn split(&mut self) -> Result<(), Error> {
+        let mut text = std::mem::take(&mut self.text).into_bytes();
+        text.clear();
+        self.ends.clear();
+        let raw = &self.raw;
+        let mut i = 0;
+        loop {
+            if raw.get(i) == Some(&b'"') {
+                // A quoted field: `""` is a quote; after the closing quote,
+                // text up to the comma is kept as written.
+                i += 1;
+                loop {
+                    let rest = &raw[i..];
+                    let Some(q) = memchr::memchr(b'"', rest) else {
+                        text.extend_from_slice(rest);
+                        i = raw.len();
+                        break;
+                    };
+                    text.extend_from_slice(&rest[..q]);
+                    i += q + 1;
+                    if raw.get(i) == Some(&b'"') {
+                        text.push(b'"');
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+            }
+            let rest = &raw[i.min(raw.len())..];
+            let comma = memchr::memchr(b',', rest).unwrap_or(rest.len());
+            text.extend_from_slice(&rest[..comma]);
+            self.ends.push(text.len());
+            i += comma + 1;
+            if i > raw.len() {
+                break;
+            }
+        }
+        match String::from_utf8(text) {
+            Ok(text) => {
+                self.text = text;
+                Ok(())
+            }
+            Err(_) => Err(file_error(
+                &self.file,
+                format!("invalid UTF-8 on line {}", self.start_line),
+            )),
+        }
     }
 
     fn blank(&self) -> bool {
-        self.record.len() == 1 && is_blank(&self.record[0])
-    }
-
-    /// The record as text; it moves out of `self.record`, whose buffers
-    /// come back when it is read into next.
-    fn utf8(&mut self) -> Result<csv::StringRecord, Error> {
-        let record = std::mem::take(&mut self.record);
-        match csv::StringRecord::from_byte_record(record) {
-            Ok(text) => Ok(text),
-            Err(e) => {
-                self.record = e.into_byte_record();
-                Err(file_error(
-                    &self.file,
-                    format!("invalid UTF-8 on line {}", self.line()),
-                ))
-            }
-        }
+        self.ends.len() == 1 && is_blank(self.text.as_bytes())
     }
 
     /// The next record with its line, or `None` at the end.
@@ -223,38 +371,115 @@ impl<R: Read> CsvRows<R> {
     /// A file error: unreadable, or invalid UTF-8.
     pub(crate) fn next_row(&mut self) -> Result<Option<(u64, Row<'_>)>, Error> {
         loop {
-            if !self.read()? {
-                return Ok(None);
-            }
-            if !self.blank() {
-                break;
+            match self.scan()? {
+                Scanned::End => return Ok(None),
+                Scanned::TooLong => {
+                    let reason = format!("record longer than {} bytes", self.limit);
+                    return Ok(Some((self.start_line, Row::Rejected(reason))));
+                }
+                Scanned::Unterminated => {
+                    let reason =
+                        "unclosed quoted field: no closing quote before the end of the file";
+                    return Ok(Some((self.start_line, Row::Rejected(reason.to_owned()))));
+                }
+                Scanned::Record => {
+                    self.split()?;
+                    if !self.blank() {
+                        break;
+                    }
+                }
             }
         }
-        let line = self.line();
-        // Give the last record's buffers back to the byte record, then
-        // move the new one into text.
-        let previous = std::mem::take(&mut self.text);
-        self.text = self.utf8()?;
-        self.record = previous.into_byte_record();
-        if self.text.len() != self.width {
+        let line = self.start_line;
+        if self.ends.len() != self.width {
             let reason = format!(
                 "{} fields where the header has {}",
-                self.text.len(),
+                self.ends.len(),
                 self.width
             );
             return Ok(Some((line, Row::Rejected(reason))));
         }
         let row = CsvRow {
             columns: &self.columns,
-            record: &self.text,
+            text: &self.text,
+            ends: &self.ends,
         };
         Ok(Some((line, Row::Csv(row))))
     }
 
     /// Bytes read so far.
     pub(crate) fn bytes_read(&self) -> u64 {
-        self.reader.position().byte()
+        self.bytes
     }
+}
+
+/// The next bytes to scan: replayed ones first.
+fn next_chunk<'a, R: Read>(
+    replay: &'a mut Vec<u8>,
+    replayed: &mut usize,
+    input: &'a mut BufReader<R>,
+    file: &str,
+) -> Result<&'a [u8], Error> {
+    if *replayed < replay.len() {
+        return Ok(&replay[*replayed..]);
+    }
+    if !replay.is_empty() {
+        *replay = Vec::new();
+        *replayed = 0;
+    }
+    input
+        .fill_buf()
+        .map_err(|e| file_error(file, e.to_string()))
+}
+
+/// Scans `chunk` from state `quoting` to the end of the record or of the
+/// chunk: the bytes used (with the record's final LF), the newlines among
+/// them, and whether the record ended.
+fn scan_chunk(chunk: &[u8], quoting: &mut Quoting) -> (usize, u64, bool) {
+    let (mut i, mut newlines) = (0, 0);
+    while i < chunk.len() {
+        match *quoting {
+            Quoting::FieldStart => {
+                if chunk[i] == b'"' {
+                    *quoting = Quoting::Quoted;
+                    i += 1;
+                } else {
+                    *quoting = Quoting::Unquoted;
+                }
+            }
+            Quoting::Unquoted => match memchr::memchr2(b',', b'\n', &chunk[i..]) {
+                None => i = chunk.len(),
+                Some(k) => {
+                    i += k + 1;
+                    if chunk[i - 1] == b'\n' {
+                        return (i, newlines + 1, true);
+                    }
+                    *quoting = Quoting::FieldStart;
+                }
+            },
+            Quoting::Quoted => match memchr::memchr2(b'"', b'\n', &chunk[i..]) {
+                None => i = chunk.len(),
+                Some(k) => {
+                    i += k + 1;
+                    if chunk[i - 1] == b'\n' {
+                        newlines += 1;
+                    } else {
+                        *quoting = Quoting::QuoteInQuoted;
+                    }
+                }
+            },
+            Quoting::QuoteInQuoted => {
+                *quoting = match chunk[i] {
+                    b'"' => Quoting::Quoted,
+                    b',' => Quoting::FieldStart,
+                    b'\n' => return (i + 1, newlines + 1, true),
+                    _ => Quoting::Unquoted,
+                };
+                i += 1;
+            }
+        }
+    }
+    (i, newlines, false)
 }
 
 /// One JSON value of a record field.
@@ -363,6 +588,7 @@ impl Fields for JsonRow {
 /// The rows of a JSON Lines file.
 pub(crate) struct JsonRows<R: Read> {
     reader: BufReader<R>,
+    limit: usize,
     file: String,
     line: u64,
     bytes: u64,
@@ -375,12 +601,52 @@ impl<R: Read> JsonRows<R> {
         let reader = skip_bom(input).map_err(|e| file_error(file, e.to_string()))?;
         Ok(JsonRows {
             reader,
+            limit: DEFAULT_RECORD_LIMIT,
             file: file.to_owned(),
             line: 0,
             bytes: 0,
             buffer: Vec::new(),
             row: JsonRow::default(),
         })
+    }
+
+    /// Lines longer than `limit` bytes are rejected from now on.
+    pub(crate) fn set_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
+    /// Reads one line into `buffer`, keeping at most `limit` bytes of it:
+    /// the bytes read, and whether the line was longer.
+    fn read_line(&mut self) -> Result<(usize, bool), Error> {
+        self.buffer.clear();
+        let (mut read, mut long) = (0, false);
+        loop {
+            if read > self.limit.saturating_mul(RUN_ON) {
+                return Err(run_on_error(&self.file, self.line + 1, self.limit));
+            }
+            let chunk = self
+                .reader
+                .fill_buf()
+                .map_err(|e| file_error(&self.file, e.to_string()))?;
+            if chunk.is_empty() {
+                return Ok((read, long));
+            }
+            let (used, end) = match memchr::memchr(b'\n', chunk) {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            if self.buffer.len() + used > self.limit.saturating_add(1) {
+                long = true;
+                self.buffer.clear();
+            } else if !long {
+                self.buffer.extend_from_slice(&chunk[..used]);
+            }
+            self.reader.consume(used);
+            read += used;
+            if end {
+                return Ok((read, long));
+            }
+        }
     }
 
     /// The next record with its line, or `None` at the end.
@@ -390,16 +656,16 @@ impl<R: Read> JsonRows<R> {
     /// A file error when the file cannot be read.
     pub(crate) fn next_row(&mut self) -> Result<Option<(u64, Row<'_>)>, Error> {
         loop {
-            self.buffer.clear();
-            let read = self
-                .reader
-                .read_until(b'\n', &mut self.buffer)
-                .map_err(|e| file_error(&self.file, e.to_string()))?;
+            let (read, long) = self.read_line()?;
             if read == 0 {
                 return Ok(None);
             }
             self.bytes += read as u64;
             self.line += 1;
+            if long {
+                let reason = format!("record longer than {} bytes", self.limit);
+                return Ok(Some((self.line, Row::Rejected(reason))));
+            }
             let mut line = self.buffer.as_slice();
             line = line.strip_suffix(b"\n").unwrap_or(line);
             line = line.strip_suffix(b"\r").unwrap_or(line);

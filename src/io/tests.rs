@@ -165,3 +165,107 @@ proptest! {
         let _ = events(&csv, InputFormat::Csv);
     }
 }
+
+/// A quoted field never closed is rejected at the line where its record
+/// starts, naming the quote, and the lines after it are read as records.
+#[test]
+fn csv_unclosed_quote_is_rejected_and_the_rest_is_read() {
+    let text = b"id,metric,score,at\nr1,nps,9,2026-03-02T09:00:00Z\nr2,\"nps,9,2026-03-02T09:00:00Z\nr3,nps,8,2026-03-02T09:00:00Z\n\nr4,nps,7,2026-03-02T09:00:00Z";
+    let items = surveys(text, InputFormat::Csv).unwrap();
+    assert_eq!(
+        rejected(&items),
+        [(
+            3,
+            "unclosed quoted field: no closing quote before the end of the file".to_owned()
+        )]
+    );
+    let ids: Vec<&str> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Record(r) => Some(r.id().as_str()),
+            Item::Rejected(_) => None,
+        })
+        .collect();
+    assert_eq!(ids, ["r1", "r3", "r4"]);
+    // Quotes inside an unquoted field are text; text after a closing quote
+    // is kept as written; `""` is a quote.
+    let text = b"id,metric,score,at,agent\nr\"1,nps,9,2026-03-02T09:00:00Z,\"a\"\"b\"c\n";
+    match &surveys(text, InputFormat::Csv).unwrap()[0] {
+        Item::Record(r) => {
+            assert_eq!(r.id().as_str(), "r\"1");
+            assert_eq!(r.dimensions().agent(), Some("a\"bc"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // An unclosed quote in the header is a file error.
+    let err = surveys(b"id,\"metric,score,at\nr1\n", InputFormat::Csv).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "in: the header (line 1) has an unclosed quoted field"
+    );
+}
+
+#[test]
+fn csv_with_two_byte_order_marks_is_a_file_error() {
+    let err = surveys(
+        b"\xEF\xBB\xBF\xEF\xBB\xBFid,metric,score,at\n",
+        InputFormat::Csv,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "in: the file starts with more than one byte-order mark"
+    );
+}
+
+/// Past the record limit a record is rejected at its line and reading goes
+/// on; a line that runs on far past it is a file error; memory stays
+/// bounded either way.
+#[test]
+fn records_past_the_limit_are_rejected_and_reading_goes_on() {
+    let long = "x".repeat(300);
+    for format in [InputFormat::Csv, InputFormat::JsonLines] {
+        let record = |id: &str, agent: &str| {
+            match format {
+            InputFormat::Csv => format!("{id},nps,9,2026-03-02T09:00:00Z,{agent}\n"),
+            InputFormat::JsonLines => format!(
+                "{{\"id\":\"{id}\",\"metric\":\"nps\",\"score\":9,\"at\":\"2026-03-02T09:00:00Z\",\"agent\":\"{agent}\"}}\n"
+            ),
+        }
+        };
+        let mut text = String::from(if format == InputFormat::Csv {
+            "id,metric,score,at,agent\n"
+        } else {
+            ""
+        });
+        text += &record("r1", "ana");
+        text += &record("r2", &long);
+        text += &record("r3", "ben");
+        let items: Vec<_> = SurveyReader::new(text.as_bytes(), format, "in", Scales::default())
+            .unwrap()
+            .record_limit(200)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let header = u64::from(format == InputFormat::Csv);
+        assert_eq!(
+            rejected(&items),
+            [(2 + header, "record longer than 200 bytes".to_owned())],
+            "{format}"
+        );
+        assert_eq!(items.len(), 3);
+        // Without a line end for 16 times the limit: a file error.
+        let endless = std::io::Read::chain(text.as_bytes(), std::io::repeat(b'y'));
+        let error = SurveyReader::new(endless, format, "in", Scales::default())
+            .unwrap()
+            .record_limit(200)
+            .find_map(Result::err)
+            .unwrap();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "in: line {} runs on past 3200 bytes without a line end: not a file of records",
+                4 + header
+            )
+        );
+    }
+}

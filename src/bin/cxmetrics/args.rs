@@ -86,6 +86,10 @@ pub struct InputArgs {
     /// Stop at the first rejected record, with exit status 2.
     #[arg(long)]
     pub strict: bool,
+    /// Reject records longer than BYTES (a line that runs on 16 times as
+    /// long without a line end is a file error).
+    #[arg(long, value_name = "BYTES", default_value_t = cxmetrics::io::DEFAULT_RECORD_LIMIT)]
+    pub max_record_bytes: usize,
 }
 
 /// How records are grouped and cut; recorded in saved states.
@@ -190,6 +194,7 @@ impl ReportArgs {
             && (inputs
                 || self.group.any()
                 || self.input.strict
+                || self.input.max_record_bytes != cxmetrics::io::DEFAULT_RECORD_LIMIT
                 || self.input.input_format.is_some())
         {
             return Err("--state takes no input files and no grouping options: they were recorded by ingest".into());

@@ -109,7 +109,8 @@ fn read_surveys(
         let (file, format, name) = open(path, input.input_format)?;
         let mut reader = SurveyReader::new(file, format, &name, scales)
             .map_err(|e| Failure(e.to_string()))?
-            .keep_dimensions(aggregator.options().group_by());
+            .keep_dimensions(aggregator.options().group_by())
+            .record_limit(input.max_record_bytes);
         while let Some(item) = reader.next() {
             match item.map_err(|e| Failure(e.to_string()))? {
                 Item::Record(response) => batch.push(response),
@@ -142,8 +143,9 @@ fn read_events(
     let mut batch = Vec::with_capacity(BATCH);
     for path in &input.events {
         let (file, format, name) = open(path, input.input_format)?;
-        let mut reader =
-            EventReader::new(file, format, &name).map_err(|e| Failure(e.to_string()))?;
+        let mut reader = EventReader::new(file, format, &name)
+            .map_err(|e| Failure(e.to_string()))?
+            .record_limit(input.max_record_bytes);
         while let Some(item) = reader.next() {
             match item.map_err(|e| Failure(e.to_string()))? {
                 Item::Record(event) => batch.push(event),
