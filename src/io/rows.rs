@@ -312,6 +312,15 @@ impl<R: Read> CsvRows<R> {
 
     /// Splits `raw` (a whole record) into unquoted fields.
     fn split(&mut self) -> Result<(), Error> {
+        // The record is checked whole: its fields are cut at ASCII bytes,
+        // so each is UTF-8 too, and their ends are character boundaries
+        // (two fields may not make one character together).
+        if std::str::from_utf8(&self.raw).is_err() {
+            return Err(file_error(
+                &self.file,
+                format!("invalid UTF-8 on line {}", self.start_line),
+            ));
+        }
         let mut text = std::mem::take(&mut self.text).into_bytes();
         text.clear();
         self.ends.clear();

@@ -58,6 +58,14 @@ fn csv_file_errors() {
     )
     .unwrap_err();
     assert_eq!(err.to_string(), "in: invalid UTF-8 on line 3");
+    // Two fields whose bytes would make one character together (found by
+    // fuzzing): invalid, not a character cut in two.
+    let err = surveys(
+        b"id,metric,score,at\nr1,nps,9\xda,\x812026-03-02T09:00:00Z\n",
+        InputFormat::Csv,
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "in: invalid UTF-8 on line 2");
     let err = events(b"id,ticket,at\n", InputFormat::Csv).unwrap_err();
     assert_eq!(err.to_string(), "in: the header has no column \"kind\"");
 }
