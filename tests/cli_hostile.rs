@@ -301,3 +301,62 @@ fn endless_and_overlong_records_are_bounded() {
         "record longer than 1000 bytes"
     );
 }
+
+/// Option files are read strictly: a key twice in any object, or an array
+/// where an object belongs, is an error naming the file.
+#[test]
+fn option_files_refuse_repeated_keys_and_arrays_for_objects() {
+    let dir = folder("option-files");
+    fs::write(
+        dir.join("e.csv"),
+        "id,ticket,at,kind\ne1,T1,2026-03-02T09:00:00Z,created\n",
+    )
+    .unwrap();
+    let cases = [
+        (
+            "--sla",
+            r#"{"first_response_s": 60, "channels": {"email": {"reply_s": 1}, "email": {"reply_s": 2}}}"#,
+            "duplicate field `email`",
+        ),
+        (
+            "--sla",
+            r#"{"first_response_s": 60, "first_response_s": 90}"#,
+            "duplicate field `first_response_s`",
+        ),
+        (
+            "--sla",
+            r#"{"channels": {"email": [1, 2, 3]}}"#,
+            "channels.email: expected a JSON object",
+        ),
+        (
+            "--calendar",
+            r#"["Europe/Berlin"]"#,
+            "the file: expected a JSON object",
+        ),
+        (
+            "--calendar",
+            r#"{"timezone": "UTC", "hours": [[["08:00", "18:00"]]]}"#,
+            "hours: expected a JSON object",
+        ),
+        (
+            "--targets",
+            r#"{"tickets.created": [1, 2]}"#,
+            "tickets.created: expected a JSON object",
+        ),
+    ];
+    for (option, text, message) in cases {
+        fs::write(dir.join("o.json"), text).unwrap();
+        let out = run(
+            &dir,
+            &[
+                "report", "--events", "e.csv", option, "o.json", "--format", "json",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("o.json: ") && stderr.contains(message),
+            "{text}: {stderr}"
+        );
+    }
+}

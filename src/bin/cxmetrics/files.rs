@@ -58,6 +58,117 @@ fn clock(text: &str) -> Option<u32> {
     valid.then_some(hours * 3600 + minutes * 60 + seconds)
 }
 
+/// Any JSON value, read only to find a key repeated in an object (which
+/// serde's maps would let the last occurrence win).
+struct NoRepeatedKeys;
+
+impl<'de> Deserialize<'de> for NoRepeatedKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Walk;
+        impl<'de> serde::de::Visitor<'de> for Walk {
+            type Value = NoRepeatedKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<NoRepeatedKeys, E> {
+                Ok(NoRepeatedKeys)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<NoRepeatedKeys, E> {
+                Ok(NoRepeatedKeys)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<NoRepeatedKeys, E> {
+                Ok(NoRepeatedKeys)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<NoRepeatedKeys, E> {
+                Ok(NoRepeatedKeys)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<NoRepeatedKeys, E> {
+                Ok(NoRepeatedKeys)
+            }
+            fn visit_unit<E>(self) -> Result<NoRepeatedKeys, E> {
+                Ok(NoRepeatedKeys)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<NoRepeatedKeys, A::Error> {
+                while seq.next_element::<NoRepeatedKeys>()?.is_some() {}
+                Ok(NoRepeatedKeys)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NoRepeatedKeys, A::Error> {
+                let mut keys = std::collections::HashSet::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if !keys.insert(key.clone()) {
+                        return Err(serde::de::Error::custom(format!("duplicate field `{key}`")));
+                    }
+                    map.next_value::<NoRepeatedKeys>()?;
+                }
+                Ok(NoRepeatedKeys)
+            }
+        }
+        deserializer.deserialize_any(Walk)
+    }
+}
+
+/// Where a value that is there must be a JSON object: `""` is the whole
+/// file, `*` any key.
+fn objects_at<'a>(
+    value: &'a serde_json::Value,
+    pattern: &str,
+) -> Vec<(String, &'a serde_json::Value)> {
+    let mut found = vec![(String::new(), value)];
+    for part in pattern.split('/').filter(|p| !p.is_empty()) {
+        found = found
+            .into_iter()
+            .flat_map(|(at, v)| -> Vec<(String, &serde_json::Value)> {
+                let Some(map) = v.as_object() else {
+                    return Vec::new();
+                };
+                map.iter()
+                    .filter(|(k, _)| part == "*" || k.as_str() == part)
+                    .map(|(k, v)| {
+                        (
+                            if at.is_empty() {
+                                k.clone()
+                            } else {
+                                format!("{at}.{k}")
+                            },
+                            v,
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+    found
+}
+
+/// An option file, strictly: no key twice in any object, the objects it
+/// names (`objects`, as paths of keys) objects and not arrays, then the
+/// typed reading (unknown keys and wrong types refused by the types).
+fn parse<T: serde::de::DeserializeOwned>(path: &Path, objects: &[&str]) -> Result<T, Failure> {
+    let fail = |what: String| Failure(format!("{}: {what}", path.display()));
+    let text = read(path)?;
+    serde_json::from_str::<NoRepeatedKeys>(&text).map_err(|e| fail(e.to_string()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| fail(e.to_string()))?;
+    for pattern in objects {
+        for (at, v) in objects_at(&value, pattern) {
+            if !v.is_object() && !v.is_null() {
+                let at = if at.is_empty() {
+                    "the file".to_owned()
+                } else {
+                    at
+                };
+                return Err(fail(format!("{at}: expected a JSON object")));
+            }
+        }
+    }
+    serde_json::from_str(&text).map_err(|e| fail(e.to_string()))
+}
+
 fn read(path: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| {
         Failure(format!(
@@ -71,7 +182,7 @@ fn read(path: &Path) -> Result<String, Failure> {
 /// Reads a calendar file.
 pub fn calendar(path: &Path) -> Result<Calendar, Failure> {
     let fail = |what: String| Failure(format!("{}: {what}", path.display()));
-    let file: CalendarFile = serde_json::from_str(&read(path)?).map_err(|e| fail(e.to_string()))?;
+    let file: CalendarFile = parse(path, &["", "hours"])?;
     let days = [
         &file.hours.mon,
         &file.hours.tue,
@@ -137,7 +248,7 @@ struct SlaChannel {
 /// Reads an SLA file; business hours need the calendar.
 pub fn sla(path: &Path, calendar: Option<&Calendar>) -> Result<SlaPolicy, Failure> {
     let fail = |what: String| Failure(format!("{}: {what}", path.display()));
-    let file: SlaFile = serde_json::from_str(&read(path)?).map_err(|e| fail(e.to_string()))?;
+    let file: SlaFile = parse(path, &["", "channels", "channels/*"])?;
     let seconds = |field: &str, value: Option<f64>| -> Result<Option<Duration>, Failure> {
         value
             .map(|s| {
@@ -226,7 +337,7 @@ pub fn targets(
     options: &cxmetrics::AggregateOptions,
 ) -> Result<cxmetrics::report::Targets, Failure> {
     let fail = |what: String| Failure(format!("{}: {what}", path.display()));
-    let file: TargetsFile = serde_json::from_str(&read(path)?).map_err(|e| fail(e.to_string()))?;
+    let file: TargetsFile = parse(path, &["", "*"])?;
     let targets = file
         .0
         .into_iter()
