@@ -208,6 +208,10 @@ pub enum ErrorKind {
     /// Text that is not a timestamp of the documented form.
     #[error("invalid timestamp {0:?}: expected YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM|-HH:MM)")]
     InvalidTimestamp(String),
+    /// A timestamp of the documented form whose instant lies outside the
+    /// years 1 to 9999 in UTC.
+    #[error("timestamp {0:?} out of range: its UTC date must lie in 0001-01-01..=9999-12-31")]
+    TimestampOutOfRange(String),
     /// Text that is not an integer of the documented form.
     #[error("score {0:?} is not an integer")]
     NotAnInteger(String),

@@ -90,6 +90,14 @@ fn optional(fields: &impl Fields, key: Key, integers: bool) -> Result<Option<&st
     match fields.field(key) {
         Field::Absent => Ok(None),
         Field::Text(text) => Ok(Some(text)),
+        // Ids and tickets: integers of 64 bits, signed or not.
+        Field::Integer(text)
+            if matches!(key, Key::Id | Key::Ticket)
+                && text.parse::<i64>().is_err()
+                && text.parse::<u64>().is_err() =>
+        {
+            wrong("an integer outside -2^63..=2^64-1")
+        }
         Field::Integer(text) if integers => Ok(Some(text)),
         Field::Integer(_) => wrong("a number"),
         Field::Other(kind) => wrong(kind),

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
 use super::fields::{Field, Fields, Key};
 use crate::error::{Error, ErrorKind};
@@ -501,55 +501,35 @@ enum JsonValue {
 }
 
 impl<'de> Deserialize<'de> for JsonValue {
+    /// From the value's text as written: a number is an integer when it is
+    /// one (of any size; `-0` is `0`), whatever a float could hold.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ValueVisitor;
-        impl<'de> Visitor<'de> for ValueVisitor {
-            type Value = JsonValue;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonValue, E> {
-                Ok(if v.is_empty() {
+        let raw: &'de serde_json::value::RawValue = Deserialize::deserialize(deserializer)?;
+        let text = raw.get();
+        Ok(match text.as_bytes().first() {
+            Some(b'"') => {
+                let inner = &text[1..text.len() - 1];
+                let string = if inner.contains('\\') {
+                    serde_json::from_str::<String>(text).map_err(de::Error::custom)?
+                } else {
+                    inner.to_owned()
+                };
+                if string.is_empty() {
                     JsonValue::Absent
                 } else {
-                    JsonValue::Text(v.to_owned())
-                })
+                    JsonValue::Text(string)
+                }
             }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<JsonValue, E> {
-                Ok(if v.is_empty() {
-                    JsonValue::Absent
-                } else {
-                    JsonValue::Text(v)
-                })
+            Some(b'n') => JsonValue::Absent,
+            Some(b't' | b'f') => JsonValue::Other("a boolean"),
+            Some(b'[') => JsonValue::Other("an array"),
+            Some(b'{') => JsonValue::Other("an object"),
+            _ if text == "-0" => JsonValue::Integer("0".to_owned()),
+            _ if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') => {
+                JsonValue::Integer(text.to_owned())
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonValue, E> {
-                Ok(JsonValue::Integer(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonValue, E> {
-                Ok(JsonValue::Integer(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<JsonValue, E> {
-                Ok(JsonValue::Other("a fraction"))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<JsonValue, E> {
-                Ok(JsonValue::Other("a boolean"))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<JsonValue, E> {
-                Ok(JsonValue::Absent)
-            }
-            fn visit_none<E: de::Error>(self) -> Result<JsonValue, E> {
-                Ok(JsonValue::Absent)
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<JsonValue, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(JsonValue::Other("an array"))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonValue, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(JsonValue::Other("an object"))
-            }
-        }
-        deserializer.deserialize_any(ValueVisitor)
+            _ => JsonValue::Other("a fraction"),
+        })
     }
 }
 

@@ -277,3 +277,33 @@ fn records_past_the_limit_are_rejected_and_reading_goes_on() {
         );
     }
 }
+
+/// JSON numbers are read as written: an unused `1e999` is ignored, `-0`
+/// is the integer 0, and integers past 64 bits are named as such.
+#[test]
+fn json_numbers_as_written() {
+    let text = br#"{"id":"r1","metric":"nps","score":-0,"at":"2026-03-02T09:00:00Z","x":1e999}
+{"id":"r2","metric":"nps","score":18446744073709551616,"at":"2026-03-02T09:00:00Z"}
+{"id":18446744073709551616,"metric":"nps","score":9,"at":"2026-03-02T09:00:00Z"}
+{"id":-9223372036854775809,"metric":"nps","score":9,"at":"2026-03-02T09:00:00Z"}
+{"id":"r\u0033","metric":"nps","score":9.5,"at":"2026-03-02T09:00:00Z"}
+"#;
+    let items = surveys(text, InputFormat::JsonLines).unwrap();
+    match &items[0] {
+        Item::Record(r) => assert_eq!(r.score().value(), 0),
+        other => panic!("{other:?}"),
+    }
+    let outside = "id must be a string, not an integer outside -2^63..=2^64-1".to_owned();
+    assert_eq!(
+        rejected(&items),
+        [
+            (
+                2,
+                "score 18446744073709551616 out of range 0..=10 for nps".to_owned()
+            ),
+            (3, outside.clone()),
+            (4, outside),
+            (5, "score must be a string, not a fraction".to_owned()),
+        ]
+    );
+}

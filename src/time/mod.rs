@@ -39,7 +39,9 @@ use crate::error::{Error, ErrorKind};
 ///
 /// # Errors
 ///
-/// [`ErrorKind::InvalidTimestamp`] naming the text.
+/// [`ErrorKind::InvalidTimestamp`] naming the text;
+/// [`ErrorKind::TimestampOutOfRange`] for one of that form whose UTC date
+/// lies outside 0001-01-01..=9999-12-31.
 ///
 /// # Example
 ///
@@ -51,7 +53,12 @@ use crate::error::{Error, ErrorKind};
 /// # Ok::<(), cxmetrics::Error>(())
 /// ```
 pub fn parse_timestamp(text: &str) -> Result<DateTime<FixedOffset>, Error> {
-    parse(text.as_bytes()).ok_or_else(|| ErrorKind::InvalidTimestamp(text.to_owned()).into())
+    let local = parse(text.as_bytes())
+        .ok_or_else(|| Error::from(ErrorKind::InvalidTimestamp(text.to_owned())))?;
+    if !(1..=9999).contains(&local.naive_utc().year()) {
+        return ErrorKind::TimestampOutOfRange(text.to_owned()).err();
+    }
+    Ok(local)
 }
 
 fn parse(b: &[u8]) -> Option<DateTime<FixedOffset>> {
@@ -100,9 +107,7 @@ fn parse(b: &[u8]) -> Option<DateTime<FixedOffset>> {
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
     let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
     let offset = FixedOffset::east_opt(offset_seconds)?;
-    let local = date.and_time(time).and_local_timezone(offset).single()?;
-    let utc_year = local.naive_utc().year();
-    (1..=9999).contains(&utc_year).then_some(local)
+    date.and_time(time).and_local_timezone(offset).single()
 }
 
 /// An instant as whole seconds since 1970-01-01T00:00:00Z and nanoseconds:
@@ -213,8 +218,6 @@ mod tests {
             "2026-03-02T09:00:00Zjunk",
             "2026-3-02T09:00:00Z",
             "+026-03-02T09:00:00Z",
-            "0001-01-01T00:30:00+01:00",
-            "9999-12-31T23:30:00-01:00",
             "2026-03-02T09:00:00 Z",
             "２026-03-02T09:00:00Z",
         ] {
@@ -224,6 +227,14 @@ mod tests {
                 format!(
                     "invalid timestamp {text:?}: expected YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM|-HH:MM)"
                 )
+            );
+        }
+        // Of the form, but outside the years 1 to 9999 in UTC: said so.
+        for text in ["0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00"] {
+            let err = parse_timestamp(text).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("timestamp {text:?} out of range: its UTC date must lie in 0001-01-01..=9999-12-31")
             );
         }
     }
