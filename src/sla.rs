@@ -380,4 +380,38 @@ mod tests {
         );
         assert_eq!(SlaCount::default().rate(), None);
     }
+
+    /// Counts built by hand that no measuring makes: no panic, no wrap.
+    #[test]
+    fn inconsistent_or_huge_counts_neither_panic_nor_wrap() {
+        let odd = SlaCount {
+            measured: 0,
+            met: 1,
+        };
+        assert_eq!((odd.breached(), odd.rate()), (0, None));
+        let full = SlaCount {
+            measured: u64::MAX,
+            met: u64::MAX,
+        };
+        let mut counts = SlaCounts {
+            first_response: Some(full),
+            ..Default::default()
+        };
+        let before = counts;
+        let one = SlaCounts {
+            first_response: Some(SlaCount {
+                measured: 1,
+                met: 1,
+            }),
+            ..Default::default()
+        };
+        assert!(counts.merge(&one).is_err());
+        assert_eq!(counts, before);
+        assert!(!SlaCounts {
+            reply: Some(odd),
+            ..Default::default()
+        }
+        .consistent());
+        assert!(counts.consistent());
+    }
 }
