@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::fields::{Field, Fields, Key};
 use crate::error::{Error, ErrorKind};
@@ -497,16 +497,77 @@ enum JsonValue {
     Absent,
     Text(String),
     Integer(String),
+    /// A number read as a float: told apart only by reading it as written.
+    Float,
     Other(&'static str),
 }
 
+/// A [`JsonValue`] read from its text as written: a number is an integer
+/// when it is one (of any size; `-0` is `0`), whatever a float could hold.
+/// Slower than [`JsonValue`]'s own reading: used for the rare record
+/// whose numbers that reading cannot tell apart.
+struct AsWritten(JsonValue);
+
 impl<'de> Deserialize<'de> for JsonValue {
-    /// From the value's text as written: a number is an integer when it is
-    /// one (of any size; `-0` is `0`), whatever a float could hold.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ValueVisitor;
+        impl<'de> Visitor<'de> for ValueVisitor {
+            type Value = JsonValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonValue, E> {
+                Ok(if v.is_empty() {
+                    JsonValue::Absent
+                } else {
+                    JsonValue::Text(v.to_owned())
+                })
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<JsonValue, E> {
+                Ok(if v.is_empty() {
+                    JsonValue::Absent
+                } else {
+                    JsonValue::Text(v)
+                })
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonValue, E> {
+                Ok(JsonValue::Integer(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonValue, E> {
+                Ok(JsonValue::Integer(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<JsonValue, E> {
+                // A fraction, or -0 or an integer past 64 bits: the record
+                // is read again as written.
+                Ok(JsonValue::Float)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<JsonValue, E> {
+                Ok(JsonValue::Other("a boolean"))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<JsonValue, E> {
+                Ok(JsonValue::Absent)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<JsonValue, E> {
+                Ok(JsonValue::Absent)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<JsonValue, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(JsonValue::Other("an array"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonValue, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(JsonValue::Other("an object"))
+            }
+        }
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for AsWritten {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw: &'de serde_json::value::RawValue = Deserialize::deserialize(deserializer)?;
         let text = raw.get();
-        Ok(match text.as_bytes().first() {
+        Ok(AsWritten(match text.as_bytes().first() {
             Some(b'"') => {
                 let inner = &text[1..text.len() - 1];
                 let string = if inner.contains('\\') {
@@ -529,7 +590,7 @@ impl<'de> Deserialize<'de> for JsonValue {
                 JsonValue::Integer(text.to_owned())
             }
             _ => JsonValue::Other("a fraction"),
-        })
+        }))
     }
 }
 
@@ -541,24 +602,66 @@ pub(crate) struct JsonRow {
 
 impl<'de> Deserialize<'de> for JsonRow {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct RowVisitor;
-        impl<'de> Visitor<'de> for RowVisitor {
-            type Value = JsonRow;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
+        deserializer.deserialize_map(RowVisitor::<JsonValue>(std::marker::PhantomData))
+    }
+}
+
+/// [`JsonRow`] with each value read as written.
+struct RowAsWritten(JsonRow);
+
+impl<'de> Deserialize<'de> for RowAsWritten {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_map(RowVisitor::<AsWritten>(std::marker::PhantomData))
+            .map(RowAsWritten)
+    }
+}
+
+/// A record's object, its values read as `V`.
+struct RowVisitor<V>(std::marker::PhantomData<V>);
+
+impl<'de, V: Deserialize<'de> + Into<JsonValue>> Visitor<'de> for RowVisitor<V> {
+    type Value = JsonRow;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonRow, A::Error> {
+        let mut fields: Vec<(String, JsonValue)> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if fields.iter().any(|(k, _)| *k == key) {
+                return Err(de::Error::custom(format!("repeated key {key:?}")));
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonRow, A::Error> {
-                let mut fields: Vec<(String, JsonValue)> = Vec::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    if fields.iter().any(|(k, _)| *k == key) {
-                        return Err(de::Error::custom(format!("repeated key {key:?}")));
-                    }
-                    fields.push((key, map.next_value()?));
-                }
-                Ok(JsonRow { fields })
-            }
+            fields.push((key, map.next_value::<V>()?.into()));
         }
-        deserializer.deserialize_map(RowVisitor)
+        Ok(JsonRow { fields })
+    }
+}
+
+impl From<AsWritten> for JsonValue {
+    fn from(value: AsWritten) -> JsonValue {
+        value.0
+    }
+}
+
+impl JsonRow {
+    /// Reads a record: quickly, and again as written when a number was
+    /// read as a float (a fraction, -0, an integer past 64 bits) or the
+    /// quick reading failed (on a number past a float's range, say).
+    fn parse(text: &str) -> Result<JsonRow, serde_json::Error> {
+        match serde_json::from_str::<JsonRow>(text) {
+            Ok(row)
+                if !row
+                    .fields
+                    .iter()
+                    .any(|(_, v)| matches!(v, JsonValue::Float)) =>
+            {
+                Ok(row)
+            }
+            Ok(_) => serde_json::from_str::<RowAsWritten>(text).map(|row| row.0),
+            Err(error) => serde_json::from_str::<RowAsWritten>(text)
+                .map(|row| row.0)
+                .map_err(|_| error),
+        }
     }
 }
 
@@ -570,6 +673,7 @@ impl Fields for JsonRow {
             Some(JsonValue::Text(text)) => Field::Text(text),
             Some(JsonValue::Integer(text)) => Field::Integer(text),
             Some(JsonValue::Other(kind)) => Field::Other(kind),
+            Some(JsonValue::Float) => Field::Other("a fraction"),
         }
     }
 }
@@ -667,7 +771,7 @@ impl<R: Read> JsonRows<R> {
                     Row::Rejected("not a record: invalid UTF-8".to_owned()),
                 )));
             };
-            return Ok(Some(match serde_json::from_str::<JsonRow>(text) {
+            return Ok(Some(match JsonRow::parse(text) {
                 Ok(row) => {
                     self.row = row;
                     (self.line, Row::Json(&self.row))
