@@ -75,6 +75,8 @@ enum Quoting {
 enum Scanned {
     /// A record, in `raw`, without its line end.
     Record,
+    /// A record already split into `text` and `spans`.
+    Split,
     /// A record longer than the limit: skipped to the end of the line
     /// where the limit was passed.
     TooLong,
@@ -107,25 +109,24 @@ pub(crate) struct CsvRows<R: Read> {
     width: usize,
     /// The last record's bytes, as written.
     raw: Vec<u8>,
-    /// Its fields, unquoted, one after the other, and where each ends.
+    /// Its fields' text, unquoted, and where each field lies in it.
     text: String,
-    ends: Vec<usize>,
+    spans: Vec<(usize, usize)>,
 }
 
 /// A CSV record with its header's column positions.
 pub(crate) struct CsvRow<'a> {
     columns: &'a [Option<usize>; Key::ALL.len()],
     text: &'a str,
-    ends: &'a [usize],
+    spans: &'a [(usize, usize)],
 }
 
 impl Fields for CsvRow<'_> {
     fn field(&self, key: Key) -> Field<'_> {
-        let Some(i) = self.columns[key as usize].filter(|&i| i < self.ends.len()) else {
+        let Some(&(start, end)) = self.columns[key as usize].and_then(|i| self.spans.get(i)) else {
             return Field::Absent;
         };
-        let start = i.checked_sub(1).map_or(0, |j| self.ends[j]);
-        match &self.text[start..self.ends[i]] {
+        match &self.text[start..end] {
             "" => Field::Absent,
             text => Field::Text(text),
         }
@@ -150,7 +151,7 @@ impl<R: Read> CsvRows<R> {
             width: 0,
             raw: Vec::new(),
             text: String::new(),
-            ends: Vec::new(),
+            spans: Vec::new(),
         };
         loop {
             match rows.scan()? {
@@ -173,8 +174,10 @@ impl<R: Read> CsvRows<R> {
                         format!("the header (line {line}) has an unclosed quoted field"),
                     ));
                 }
-                Scanned::Record => {
-                    rows.split()?;
+                scanned @ (Scanned::Record | Scanned::Split) => {
+                    if matches!(scanned, Scanned::Record) {
+                        rows.split()?;
+                    }
                     if !rows.blank() {
                         break;
                     }
@@ -205,7 +208,7 @@ impl<R: Read> CsvRows<R> {
         for key in Key::ALL {
             rows.columns[key as usize] = seen.get(key.name()).copied();
         }
-        rows.width = rows.ends.len();
+        rows.width = rows.spans.len();
         Ok(rows)
     }
 
@@ -216,8 +219,7 @@ impl<R: Read> CsvRows<R> {
 
     /// The fields of the last record split.
     fn fields(&self) -> impl Iterator<Item = &str> + '_ {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(&self.ends).map(|(s, &e)| &self.text[s..e])
+        self.spans.iter().map(|&(s, e)| &self.text[s..e])
     }
 
     fn consume(&mut self, n: usize) {
@@ -229,10 +231,41 @@ impl<R: Read> CsvRows<R> {
         }
     }
 
-    /// Reads the next record's bytes into `raw`.
+    /// Reads the next record: a line without quotes, whole in the buffer
+    /// (the usual record), is split at once; any other is read into `raw`.
     fn scan(&mut self) -> Result<Scanned, Error> {
         self.raw.clear();
         self.start_line = self.lines + 1;
+        let chunk = next_chunk(
+            &mut self.replay,
+            &mut self.replayed,
+            &mut self.input,
+            &self.file,
+        )?;
+        if let Some(end) = memchr::memchr(b'\n', chunk).filter(|&end| end <= self.limit) {
+            let line = &chunk[..end];
+            if memchr::memchr(b'"', line).is_none() {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let Ok(text) = std::str::from_utf8(line) else {
+                    return Err(file_error(
+                        &self.file,
+                        format!("invalid UTF-8 on line {}", self.start_line),
+                    ));
+                };
+                self.text.clear();
+                self.text.push_str(text);
+                self.spans.clear();
+                let mut start = 0;
+                for comma in memchr::memchr_iter(b',', line) {
+                    self.spans.push((start, comma));
+                    start = comma + 1;
+                }
+                self.spans.push((start, line.len()));
+                self.lines += 1;
+                self.consume(end + 1);
+                return Ok(Scanned::Split);
+            }
+        }
         let mut quoting = Quoting::FieldStart;
         let mut ended = false;
         let mut any = false;
@@ -323,7 +356,7 @@ impl<R: Read> CsvRows<R> {
         }
         let mut text = std::mem::take(&mut self.text).into_bytes();
         text.clear();
-        self.ends.clear();
+        self.spans.clear();
         let raw = &self.raw;
         let mut i = 0;
         loop {
@@ -351,7 +384,8 @@ impl<R: Read> CsvRows<R> {
             let rest = &raw[i.min(raw.len())..];
             let comma = memchr::memchr(b',', rest).unwrap_or(rest.len());
             text.extend_from_slice(&rest[..comma]);
-            self.ends.push(text.len());
+            let start = self.spans.last().map_or(0, |&(_, end)| end);
+            self.spans.push((start, text.len()));
             i += comma + 1;
             if i > raw.len() {
                 break;
@@ -370,7 +404,7 @@ impl<R: Read> CsvRows<R> {
     }
 
     fn blank(&self) -> bool {
-        self.ends.len() == 1 && is_blank(self.text.as_bytes())
+        self.spans.len() == 1 && is_blank(self.text.as_bytes())
     }
 
     /// The next record with its line, or `None` at the end.
@@ -391,8 +425,10 @@ impl<R: Read> CsvRows<R> {
                         "unclosed quoted field: no closing quote before the end of the file";
                     return Ok(Some((self.start_line, Row::Rejected(reason.to_owned()))));
                 }
-                Scanned::Record => {
-                    self.split()?;
+                scanned @ (Scanned::Record | Scanned::Split) => {
+                    if matches!(scanned, Scanned::Record) {
+                        self.split()?;
+                    }
                     if !self.blank() {
                         break;
                     }
@@ -400,10 +436,10 @@ impl<R: Read> CsvRows<R> {
             }
         }
         let line = self.start_line;
-        if self.ends.len() != self.width {
+        if self.spans.len() != self.width {
             let reason = format!(
                 "{} fields where the header has {}",
-                self.ends.len(),
+                self.spans.len(),
                 self.width
             );
             return Ok(Some((line, Row::Rejected(reason))));
@@ -411,7 +447,7 @@ impl<R: Read> CsvRows<R> {
         let row = CsvRow {
             columns: &self.columns,
             text: &self.text,
-            ends: &self.ends,
+            spans: &self.spans,
         };
         Ok(Some((line, Row::Csv(row))))
     }
