@@ -234,13 +234,14 @@ impl Calendar {
         let day64 = i64::try_from(day).unwrap_or(if day < 0 { i64::MIN } else { i64::MAX });
         let before = self.holidays.partition_point(|&h| h < day64);
         let is_holiday = self.holidays.get(before) == Some(&day64);
-        self.plain_work(local, !is_holiday) - self.holiday_prefix[before]
+        self.plain_work(local, day, !is_holiday) - self.holiday_prefix[before]
     }
 
-    /// [`local_work`](Self::local_work) without holidays; the day of
-    /// `local` counted up to `local` when `today`, else not at all.
-    fn plain_work(&self, local: i128, today: bool) -> i128 {
-        let day = local.div_euclid(DAY);
+    /// [`local_work`](Self::local_work) without holidays; `day`, the day
+    /// of `local` (passed in: an `i128` division costs), counted up to
+    /// `local` when `today`, else not at all.
+    #[inline]
+    fn plain_work(&self, local: i128, day: i128, today: bool) -> i128 {
         let since_monday = day - FIRST_MONDAY;
         let (weeks, rest) = (
             since_monday.div_euclid(7),
@@ -252,7 +253,19 @@ impl Calendar {
             // whole, the last up to the time.
             let time = local - day * DAY;
             let d = weekday(day);
-            let (hours, prefix) = (&self.hours[d], &self.day_prefix[d]);
+            let hours = &self.hours[d];
+            if hours.len() <= 8 {
+                // A few intervals (office hours, a lunch break): summed.
+                for &(start, end) in hours {
+                    let (start, end) = (
+                        i128::from(start) * NANOS_PER_SEC,
+                        i128::from(end) * NANOS_PER_SEC,
+                    );
+                    work += (time.min(end) - start).max(0);
+                }
+                return work;
+            }
+            let prefix = &self.day_prefix[d];
             let started =
                 hours.partition_point(|&(start, _)| i128::from(start) * NANOS_PER_SEC < time);
             if let Some(&(start, end)) = started.checked_sub(1).and_then(|i| hours.get(i)) {
@@ -278,10 +291,26 @@ impl Calendar {
                     .change_after(at, offset)
                     .map_or(end, |(n, _)| n.min(end));
                 let local = |secs: i64| (i128::from(secs) + i128::from(offset)) * NANOS_PER_SEC;
-                work += self.plain_work(local(next), true) - self.plain_work(local(at), true);
+                let plain = |local: i128| self.plain_work(local, local.div_euclid(DAY), true);
+                work += plain(local(next)) - plain(local(at));
                 at = next;
             }
             work
+        })
+    }
+
+    /// The working time and the length, in nanoseconds, of the whole
+    /// cycles from `secs` (2100 or later) that [`free_cycles`](Self::free_cycles)
+    /// finds; out of line, as most spans never reach 2100.
+    #[cold]
+    #[inline(never)]
+    fn whole_cycles(&self, secs: i64, end: i128) -> Option<(i128, i128)> {
+        let cycles = i128::from(self.free_cycles(secs, end));
+        (cycles > 0).then(|| {
+            (
+                cycles * self.cycle_work(),
+                cycles * i128::from(CYCLE) * NANOS_PER_SEC,
+            )
         })
     }
 
@@ -329,6 +358,7 @@ impl Calendar {
 
     /// [`business_duration`](Self::business_duration), counting whole
     /// cycles at once when `skip`, else walking every period.
+    #[inline]
     fn business_duration_by(&self, from: DateTime<Utc>, to: DateTime<Utc>, skip: bool) -> Duration {
         let nanos = |t: DateTime<Utc>| {
             i128::from(t.timestamp()) * NANOS_PER_SEC + i128::from(t.timestamp_subsec_nanos())
@@ -338,10 +368,9 @@ impl Calendar {
         while at < end {
             let secs = i64::try_from(at.div_euclid(NANOS_PER_SEC)).unwrap_or(i64::MAX);
             if skip && secs >= TABLE_END {
-                let cycles = self.free_cycles(secs, end);
-                if cycles > 0 {
-                    total += i128::from(cycles) * self.cycle_work();
-                    at += i128::from(cycles) * i128::from(CYCLE) * NANOS_PER_SEC;
+                if let Some((work, span)) = self.whole_cycles(secs, end) {
+                    total += work;
+                    at += span;
                     continue;
                 }
             }
