@@ -440,10 +440,16 @@ mod tests {
             let df = 10f64.powf(log_df);
             let t = Confidence::new(level).unwrap().t(df);
             proptest::prop_assert!(t > 0.0, "{} {}: {}", level, df, t);
-            if t.is_finite() {
+            if t.is_finite() && df <= 1e4 {
                 let dist = StudentsT::new(0.0, 1.0, df).unwrap();
                 let two_sided = 2.0 * dist.sf(t);
                 proptest::prop_assert!(((1.0 - two_sided) - level).abs() < 1e-8, "{} {}: {} gives {}", level, df, t, 1.0 - two_sided);
+            } else if df > 1e4 {
+                // statrs's distribution function loses digits there (scipy
+                // agrees with the quantile, not with it): the quantile lies
+                // just above the normal one, within a part in df.
+                let z = Normal::standard().inverse_cdf(0.5 + level / 2.0);
+                proptest::prop_assert!(t >= z * (1.0 - 1e-12) && (t - z) / z < 10.0 / df, "{} {}: {} vs normal {}", level, df, t, z);
             }
         }
     }
