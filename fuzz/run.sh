@@ -10,12 +10,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-targets=${2:-"read_records parse_values state calendar"}
+targets=${2:-"read_records parse_values state calendar options"}
 corpus=fuzz/corpus
 
 # Seeds: the test inputs (a first byte chooses the format), typical values,
 # saved states of the examples and a calendar.
-mkdir -p "$corpus"/{read_records,parse_values,state,calendar}
+mkdir -p "$corpus"/{read_records,parse_values,state,calendar,options}
 for file in tests/data/*/surveys.* tests/data/*/events.*; do
   # Bit 0: JSON Lines; bit 1: events; the rest: the record limit.
   choice=$((252 + $([[ $file == *.jsonl ]] && echo 1 || echo 0) + $([[ $file == *events* ]] && echo 2 || echo 0)))
@@ -32,6 +32,13 @@ rm -rf "$state"
 { printf 'ABCDEFGHIJKLMNOPQRSTUVWX'  # three instants, 8 bytes each
   printf '{"zone":"Europe/Berlin","hours":[[[28800,64800]],[[28800,43200],[46800,64800]],[],[[0,86400]],[[28800,64800]],[],[]],"holidays":["2026-04-03","2100-12-25"]}'
 } > "$corpus/calendar/seed-berlin"
+
+# Option files: a first byte chooses calendar (0), SLA (1) or targets (2).
+for kind in 0:calendar 1:sla 2:targets; do
+  for file in tests/data/*/"${kind#*:}".json; do
+    { printf "\\$(printf %o "${kind%%:*}")"; cat "$file"; } > "$corpus/options/seed-$(echo "$file" | tr / -)"
+  done
+done
 
 for target in $targets; do
   echo "== $target, $seconds s"

@@ -151,6 +151,10 @@ pub enum ErrorKind {
         /// What is wrong with it.
         problem: String,
     },
+    /// An option file (calendar, SLA, targets) that is not what its
+    /// definition says: the field and the problem.
+    #[error("{0}")]
+    OptionFile(String),
     /// An SLA measured in business hours without a calendar.
     #[error("an sla in business hours needs a calendar")]
     SlaNeedsCalendar,

@@ -21,6 +21,7 @@
 //! ```
 
 mod fields;
+pub mod options;
 mod rows;
 
 use std::fmt;
