@@ -216,6 +216,17 @@ pub enum ErrorKind {
     /// years 1 to 9999 in UTC.
     #[error("timestamp {0:?} out of range: its UTC date must lie in 0001-01-01..=9999-12-31")]
     TimestampOutOfRange(String),
+    /// With a time bucket, an instant whose local date in the report's zone
+    /// lies outside the years a bucket label can be written in.
+    #[error("timestamp {at} falls on {date} in {zone}: a time bucket's date must lie in 0001-01-01..=9999-12-31")]
+    BucketOutOfRange {
+        /// The instant, in RFC 3339 (UTC).
+        at: String,
+        /// Its local date.
+        date: String,
+        /// The zone.
+        zone: String,
+    },
     /// Text that is not an integer of the documented form.
     #[error("score {0:?} is not an integer")]
     NotAnInteger(String),

@@ -360,3 +360,75 @@ fn option_files_refuse_repeated_keys_and_arrays_for_objects() {
         );
     }
 }
+
+/// With a time bucket, a response or a ticket creation whose local date
+/// lies outside years 1 to 9999 is rejected at its line (no label such as
+/// `+10000-01-01` or `0000-12-31`); other events at that instant, and any
+/// record without a bucket, are kept.
+#[test]
+fn bucket_labels_stay_within_years_1_to_9999() {
+    let dir = folder("ends-of-time");
+    fs::write(
+        dir.join("s.csv"),
+        "id,metric,score,at\nr1,nps,9,9999-12-31T20:00:00Z\nr2,nps,7,0001-01-01T02:00:00Z\nr3,nps,10,2026-01-01T00:00:00Z\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("e.csv"),
+        "id,ticket,at,kind,agent\ne1,T1,9999-12-31T20:00:00Z,created,\ne2,T0,2026-01-01T00:00:00Z,created,\ne3,T0,9999-12-31T20:00:00Z,agent_reply,ana\n",
+    )
+    .unwrap();
+    let report = |bucket: &str| {
+        let out = run(
+            &dir,
+            &[
+                "report",
+                "--surveys",
+                "s.csv",
+                "--events",
+                "e.csv",
+                "--bucket",
+                bucket,
+                "--tz",
+                "Pacific/Kiritimati",
+                "--format",
+                "json",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    for bucket in ["day", "week", "month"] {
+        let report = report(bucket);
+        let input = &report["input"];
+        assert_eq!(input["surveys"]["rejected"], 2, "{bucket}");
+        assert_eq!(input["events"]["rejected"], 1, "{bucket}");
+        assert_eq!(input["events"]["accepted"], 2, "{bucket}");
+        let places: Vec<_> = report["rejections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["file"].as_str().unwrap(), r["line"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(places, [("s.csv", 2), ("s.csv", 3), ("e.csv", 2)]);
+        assert_eq!(
+            report["rejections"][1]["reason"],
+            "timestamp 0001-01-01T02:00:00Z falls on 0000-12-31 in Pacific/Kiritimati: \
+             a time bucket's date must lie in 0001-01-01..=9999-12-31"
+        );
+        for group in report["groups"].as_array().unwrap() {
+            let label = group["bucket"].as_str().unwrap();
+            assert!(
+                label.len() == 10 && label.as_bytes()[0].is_ascii_digit() && label >= "0001",
+                "{label}"
+            );
+        }
+    }
+    let whole = report("none");
+    assert_eq!(whole["input"]["surveys"]["rejected"], 0);
+    assert_eq!(whole["input"]["events"]["rejected"], 0);
+}

@@ -29,6 +29,8 @@ use std::io::Read;
 use std::path::Path;
 use std::str::FromStr;
 
+use chrono::{DateTime, FixedOffset};
+
 pub use rows::DEFAULT_RECORD_LIMIT;
 use rows::{CsvRows, JsonRows, Row};
 
@@ -36,7 +38,8 @@ use crate::dimensions::Dimension;
 use crate::error::{Error, ErrorKind};
 use crate::report::Rejection;
 use crate::survey::{Scales, SurveyResponse};
-use crate::ticket::TicketEvent;
+use crate::ticket::{EventKind, TicketEvent};
+use crate::time::{Bucket, TimeZone};
 
 /// The two input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -173,6 +176,18 @@ pub struct SurveyReader<R: Read> {
     file: String,
     scales: Scales,
     keep: Option<Vec<Dimension>>,
+    buckets: Buckets,
+}
+
+/// The time bucket and zone of the records' pipeline, for
+/// [`SurveyReader::bucketed`] and [`EventReader::bucketed`].
+#[derive(Default)]
+struct Buckets(Bucket, TimeZone);
+
+impl Buckets {
+    fn check(&self, at: DateTime<FixedOffset>) -> Result<(), Error> {
+        self.0.check(at.to_utc(), &self.1)
+    }
 }
 
 impl<R: Read> SurveyReader<R> {
@@ -189,6 +204,7 @@ impl<R: Read> SurveyReader<R> {
             file: file.to_owned(),
             scales,
             keep: None,
+            buckets: Buckets::default(),
         })
     }
 
@@ -197,6 +213,16 @@ impl<R: Read> SurveyReader<R> {
     /// but the others cost no allocation.
     pub fn keep_dimensions(mut self, dimensions: &[Dimension]) -> Self {
         self.keep = Some(dimensions.to_vec());
+        self
+    }
+
+    /// Rejects the responses that a time bucket of `bucket` in `zone`
+    /// cannot label (a local date outside 0001-01-01..=9999-12-31, see
+    /// [`Bucket::check`]), which an [`Aggregator`](crate::Aggregator) with
+    /// these options would refuse: a pipeline reads them as rejections at
+    /// their lines.
+    pub fn bucketed(mut self, bucket: Bucket, zone: &TimeZone) -> Self {
+        self.buckets = Buckets(bucket, zone.clone());
         self
     }
 
@@ -220,9 +246,11 @@ impl<R: Read> Iterator for SurveyReader<R> {
     type Item = Result<Item<SurveyResponse>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let (scales, keep) = (self.scales, self.keep.as_deref());
+        let (scales, keep, buckets) = (self.scales, self.keep.as_deref(), &self.buckets);
         self.rows.next_item(&self.file, |row| {
-            validated(row, |fields| fields.survey(scales, keep))
+            let response = validated(row, |fields| fields.survey(scales, keep))?;
+            buckets.check(response.at())?;
+            Ok(response)
         })
     }
 }
@@ -245,6 +273,7 @@ impl<R: Read> Iterator for SurveyReader<R> {
 pub struct EventReader<R: Read> {
     rows: Rows<R>,
     file: String,
+    buckets: Buckets,
 }
 
 impl<R: Read> EventReader<R> {
@@ -258,12 +287,21 @@ impl<R: Read> EventReader<R> {
         Ok(EventReader {
             rows: Rows::new(input, format, file, &["id", "ticket", "at", "kind"])?,
             file: file.to_owned(),
+            buckets: Buckets::default(),
         })
     }
 
     /// Bytes of the input read so far.
     pub fn bytes_read(&self) -> u64 {
         self.rows.bytes_read()
+    }
+
+    /// Rejects the `created` events that a time bucket of `bucket` in
+    /// `zone` cannot label, as [`SurveyReader::bucketed`] (a ticket's
+    /// bucket is that of its creation).
+    pub fn bucketed(mut self, bucket: Bucket, zone: &TimeZone) -> Self {
+        self.buckets = Buckets(bucket, zone.clone());
+        self
     }
 
     /// As [`SurveyReader::record_limit`].
@@ -277,8 +315,14 @@ impl<R: Read> Iterator for EventReader<R> {
     type Item = Result<Item<TicketEvent>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.rows
-            .next_item(&self.file, |row| validated(row, |fields| fields.event()))
+        let buckets = &self.buckets;
+        self.rows.next_item(&self.file, |row| {
+            let event = validated(row, |fields| fields.event())?;
+            if matches!(event.kind(), EventKind::Created { .. }) {
+                buckets.check(event.at())?;
+            }
+            Ok(event)
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Instant, TimeZone};
@@ -63,6 +63,69 @@ impl Bucket {
         let local = at.timestamp() + i64::from(zone.offset_secs(at.timestamp()));
         Some(date_of(self.label_of(local.div_euclid(86_400) as i32)))
     }
+
+    /// Checks that the bucket of `at` in `zone` can be labelled `YYYY-MM-DD`:
+    /// its local date lies in 0001-01-01..=9999-12-31 (which a UTC date of
+    /// those years can leave by up to a day). Always so for
+    /// [`Bucket::None`]. Two comparisons, but within a day of either end.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::BucketOutOfRange`] naming the instant and its local date.
+    ///
+    /// ```
+    /// use cxmetrics::time::{parse_timestamp, Bucket, TimeZone};
+    /// let at = parse_timestamp("9999-12-31T20:00:00Z")?.to_utc();
+    /// let kiritimati = TimeZone::new("Pacific/Kiritimati")?; // +14:00
+    /// assert!(Bucket::Day.check(at, &TimeZone::default()).is_ok());
+    /// assert_eq!(
+    ///     Bucket::Week.check(at, &kiritimati).unwrap_err().to_string(),
+    ///     "timestamp 9999-12-31T20:00:00Z falls on +10000-01-01 in Pacific/Kiritimati: \
+    ///      a time bucket's date must lie in 0001-01-01..=9999-12-31"
+    /// );
+    /// assert!(Bucket::None.check(at, &kiritimati).is_ok());
+    /// # Ok::<(), cxmetrics::Error>(())
+    /// ```
+    #[inline]
+    pub fn check(self, at: DateTime<Utc>, zone: &TimeZone) -> Result<(), Error> {
+        let secs = at.timestamp();
+        if self == Bucket::None || (FIRST_SECS + 86_400..LAST_SECS - 86_400).contains(&secs) {
+            return Ok(());
+        }
+        check_near_the_ends(at, zone)
+    }
+}
+
+impl Bucket {
+    /// Whether `day` (days since 1970-01-01) is the label of one of this
+    /// kind's buckets in 0001-01-01..=9999-12-31 (0 without buckets): for
+    /// the checks of a loaded state.
+    pub(crate) fn is_label(self, day: i32) -> bool {
+        let days = (FIRST_SECS / 86_400) as i32..(LAST_SECS / 86_400) as i32;
+        match self {
+            Bucket::None => day == 0,
+            _ => days.contains(&day) && self.label_of(day) == day,
+        }
+    }
+}
+
+/// 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z, in seconds: the
+/// instants a record can have lie between them.
+pub(crate) const FIRST_SECS: i64 = -62_135_596_800;
+pub(crate) const LAST_SECS: i64 = 253_402_300_800;
+
+#[cold]
+fn check_near_the_ends(at: DateTime<Utc>, zone: &TimeZone) -> Result<(), Error> {
+    let local = at.timestamp() + i64::from(zone.offset_secs(at.timestamp()));
+    if (FIRST_SECS..LAST_SECS).contains(&local) {
+        return Ok(());
+    }
+    ErrorKind::BucketOutOfRange {
+        at: at.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        date: date_of(local.div_euclid(86_400) as i32).to_string(),
+        zone: zone.name().to_owned(),
+    }
+    .err()
 }
 
 impl fmt::Display for Bucket {

@@ -19,7 +19,7 @@ mod bucket;
 mod zone;
 
 pub use bucket::Bucket;
-pub(crate) use bucket::{date_of, Bucketer};
+pub(crate) use bucket::{date_of, Bucketer, FIRST_SECS, LAST_SECS};
 pub use zone::TimeZone;
 
 use std::time::Duration;

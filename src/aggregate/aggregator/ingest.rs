@@ -48,13 +48,23 @@ impl Aggregator {
     ///
     /// [`ErrorKind::ScaleMismatch`] when the score was validated on other
     /// scales than the options'; nothing is counted then.
+    /// [`ErrorKind::BucketOutOfRange`] with a time bucket, when the
+    /// response's local date is outside 0001-01-01..=9999-12-31 (see
+    /// [`Bucket::check`](crate::time::Bucket::check)); nothing is counted.
     /// [`ErrorKind::TooManyIds`] past about four billion deliveries or
     /// 4 GiB of id bytes.
     pub fn add_response(&mut self, response: &SurveyResponse) -> Result<(), Error> {
         self.check_scale(response)?;
+        self.check_bucket(response.at().to_utc())?;
         let id = self.state.response_ids.push(response.id().as_str())?;
         self.state.surveys.rows += 1;
         self.accept_response(response, id)
+    }
+
+    #[inline]
+    fn check_bucket(&self, at: DateTime<Utc>) -> Result<(), Error> {
+        let options = &self.state.options;
+        options.bucket().check(at, options.timezone())
     }
 
     pub(super) fn check_scale(&self, response: &SurveyResponse) -> Result<(), Error> {
@@ -144,9 +154,15 @@ impl Aggregator {
     ///
     /// # Errors
     ///
+    /// [`ErrorKind::BucketOutOfRange`] for a `created` event, with a time
+    /// bucket, whose local date is outside 0001-01-01..=9999-12-31 (the
+    /// ticket's bucket is that of its creation); nothing is counted.
     /// [`ErrorKind::TooManyIds`] past about four billion deliveries or
     /// 4 GiB of id bytes.
     pub fn add_event(&mut self, event: &TicketEvent) -> Result<(), Error> {
+        if matches!(event.kind(), EventKind::Created { .. }) {
+            self.check_bucket(event.at().to_utc())?;
+        }
         let id = self.state.event_ids.push(event.id().as_str())?;
         self.state.event_input.rows += 1;
         self.accept_event(event, id)

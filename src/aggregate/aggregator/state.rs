@@ -1,6 +1,7 @@
 //! The saved state: what it holds, and its checks when loaded.
 
 use super::*;
+use crate::time::{FIRST_SECS, LAST_SECS};
 
 impl State {
     /// Checks that every number in the state points at something.
@@ -8,10 +9,14 @@ impl State {
         let corrupt = |what: &str| Err(ErrorKind::corrupt(what).into());
         let names = self.names.len() as u32;
         let dims = self.options.group_by().len();
-        for key in &self.survey_groups {
-            if key.dims.iter().any(|&s| s > names) || key.dims[dims..].iter().any(|&s| s != 0) {
-                return corrupt("a group names an unknown value");
-            }
+        let (bucket, zone) = (self.options.bucket(), self.options.timezone());
+        let key_ok = |key: &GroupKey| {
+            key.dims.iter().all(|&s| s <= names)
+                && key.dims[dims..].iter().all(|&s| s == 0)
+                && bucket.is_label(key.bucket)
+        };
+        if !self.survey_groups.iter().all(key_ok) {
+            return corrupt("a group names an unknown value");
         }
         let scales = self.options.scales();
         let rules_fit = self.options.csat_rule().points(scales.csat).is_ok()
@@ -38,7 +43,10 @@ impl State {
                 || e.nanos >= 1_000_000_000
                 || e.ticket as usize >= self.tickets.len()
                 || !self.event_ids.contains_number(e.id)
-                || chrono::DateTime::from_timestamp(e.secs(), e.nanos).is_none()
+                || !within_records_years(e.secs(), e.nanos)
+                || (e.tag() == EventTag::Created as u8
+                    && chrono::DateTime::from_timestamp(e.secs(), e.nanos)
+                        .is_none_or(|at| bucket.check(at, zone).is_err()))
             {
                 return corrupt("an event is out of range");
             }
@@ -56,7 +64,7 @@ impl State {
         let folded = &self.folded;
         let mut created = 0u64;
         for (key, kpis) in &folded.groups {
-            if key.dims.iter().any(|&s| s > names) || key.dims[dims..].iter().any(|&s| s != 0) {
+            if !key_ok(key) {
                 return corrupt("a group names an unknown value");
             }
             if !kpis.consistent() {
@@ -73,14 +81,19 @@ impl State {
         {
             return corrupt("closed ticket counts do not add up");
         }
-        if self.latest.is_some_and(|at| {
-            at.nanos() >= 1_000_000_000
-                || chrono::DateTime::from_timestamp(at.secs(), at.nanos()).is_none()
-        }) {
+        if self
+            .latest
+            .is_some_and(|at| !within_records_years(at.secs(), at.nanos()))
+        {
             return corrupt("the latest instant is out of range");
         }
         Ok(())
     }
+}
+
+/// Whether an instant lies in the years 1 to 9999 (UTC) of the records.
+fn within_records_years(secs: i64, nanos: u32) -> bool {
+    (FIRST_SECS..LAST_SECS).contains(&secs) && nanos < 1_000_000_000
 }
 
 impl Aggregator {
@@ -209,5 +222,87 @@ mod tests {
         let mut state = state.clone();
         state.folded.valid += 1;
         assert!(Aggregator::from_state(state).is_err());
+    }
+
+    /// A record whose local date no bucket label can write is refused
+    /// with nothing counted; a loaded state with such a label, or a label
+    /// that is not one of its bucket's, is corrupt.
+    #[test]
+    fn labels_outside_years_1_to_9999_are_refused() {
+        let zone = crate::time::TimeZone::new("Pacific/Kiritimati").unwrap();
+        let options = AggregateOptions::new()
+            .with_bucket(Bucket::Week)
+            .with_timezone(zone);
+        let mut aggregator = Aggregator::new(options);
+        let at = |text| parse_timestamp(text).unwrap();
+        let event = |id, kind| {
+            TicketEvent::new(
+                EventId::new(id).unwrap(),
+                TicketId::new("T").unwrap(),
+                at("9999-12-31T20:00:00Z"),
+                kind,
+            )
+        };
+        let created = event(
+            "e1",
+            EventKind::Created {
+                channel: None,
+                team: None,
+            },
+        );
+        let error = aggregator.add_event(&created).unwrap_err();
+        assert!(
+            matches!(error.kind(), ErrorKind::BucketOutOfRange { .. }),
+            "{error}"
+        );
+        let reply = event(
+            "e2",
+            EventKind::AgentReply {
+                agent: Name::new("ana").unwrap(),
+            },
+        );
+        aggregator.add_event(&reply).unwrap();
+        assert_eq!(aggregator.state.event_input.rows, 1);
+        aggregator.dedupe().unwrap();
+        let state = aggregator.state.clone();
+        assert!(Aggregator::from_state(state.clone()).is_ok());
+
+        // The reply turned into a creation: refused at its instant, not
+        // at an earlier one.
+        let as_created = |secs: i64| {
+            let mut crafted = state.clone();
+            let mut stored = crafted.events.get(0);
+            crafted.events.truncate(0);
+            stored.secs_kind = StoredEvent::secs_kind(secs, EventTag::Created, 0);
+            crafted.events.push(stored);
+            Aggregator::from_state(crafted)
+        };
+        assert!(as_created(at("9999-12-30T20:00:00Z").timestamp()).is_ok());
+        assert!(as_created(at("9999-12-31T20:00:00Z").timestamp()).is_err());
+
+        let mut surveys = Aggregator::new(state.options.clone());
+        let response = crate::SurveyResponse::new(
+            crate::id::ResponseId::new("r1").unwrap(),
+            crate::survey::SurveyScore::new(
+                crate::survey::SurveyMetric::Nps,
+                9,
+                Default::default(),
+            )
+            .unwrap(),
+            at("2026-03-04T09:00:00Z"),
+        );
+        surveys.add_response(&response).unwrap();
+        surveys.dedupe().unwrap();
+        let monday = surveys.state.survey_groups[0].bucket;
+        assert!(Aggregator::from_state(surveys.state.clone()).is_ok());
+        for label in [
+            monday + 1,
+            i32::MAX,
+            (crate::time::LAST_SECS / 86_400) as i32 + 3,
+        ] {
+            let mut crafted = surveys.state.clone();
+            crafted.survey_groups[0].bucket = label;
+            assert!(Aggregator::from_state(crafted).is_err(), "{label}");
+        }
     }
 }

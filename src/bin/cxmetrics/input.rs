@@ -110,6 +110,10 @@ fn read_surveys(
         let mut reader = SurveyReader::new(file, format, &name, scales)
             .map_err(|e| Failure(e.to_string()))?
             .keep_dimensions(aggregator.options().group_by())
+            .bucketed(
+                aggregator.options().bucket(),
+                aggregator.options().timezone(),
+            )
             .record_limit(input.max_record_bytes);
         while let Some(item) = reader.next() {
             match item.map_err(|e| Failure(e.to_string()))? {
@@ -145,6 +149,10 @@ fn read_events(
         let (file, format, name) = open(path, input.input_format)?;
         let mut reader = EventReader::new(file, format, &name)
             .map_err(|e| Failure(e.to_string()))?
+            .bucketed(
+                aggregator.options().bucket(),
+                aggregator.options().timezone(),
+            )
             .record_limit(input.max_record_bytes);
         while let Some(item) = reader.next() {
             match item.map_err(|e| Failure(e.to_string()))? {
