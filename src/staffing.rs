@@ -483,7 +483,14 @@ impl Staffing {
         let num = an.checked_mul(hn).and_then(|x| x.checked_mul(ind));
         let den = ad.checked_mul(hd).and_then(|x| x.checked_mul(inn));
         let traffic = match (num, den) {
-            (Some(num), Some(den)) if num <= u128::from(MAX_TRAFFIC) * den => (num, den),
+            // num ≤ MAX·den; a MAX·den past u128 is above any num.
+            (Some(num), Some(den))
+                if u128::from(MAX_TRAFFIC)
+                    .checked_mul(den)
+                    .is_none_or(|most| num <= most) =>
+            {
+                (num, den)
+            }
             _ => {
                 return ErrorKind::InvalidStaffing(format!(
                     "traffic: more than {MAX_TRAFFIC} Erlangs (arrivals × aht ÷ interval), the most this answers"

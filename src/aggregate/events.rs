@@ -148,10 +148,11 @@ impl EventStore {
         self.core.len()
     }
 
+    /// Makes room for `events` more, where it can be had (a hint).
     pub(super) fn reserve(&mut self, events: usize) {
-        self.core.reserve(events);
+        let _ = self.core.try_reserve(events);
         if !self.dims.is_empty() {
-            self.dims.reserve(events);
+            let _ = self.dims.try_reserve(events);
         }
     }
 

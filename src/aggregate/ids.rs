@@ -531,10 +531,11 @@ impl IdSet {
         Ok(numbers)
     }
 
-    /// Makes room for about `ids` more pending ids of `bytes` bytes.
+    /// Makes room for about `ids` more pending ids of `bytes` bytes, where
+    /// it can be had (a hint).
     pub(crate) fn reserve(&mut self, ids: usize, bytes: usize) {
-        self.pending_ends.reserve(ids);
-        self.pending.reserve(bytes);
+        let _ = self.pending_ends.try_reserve(ids);
+        let _ = self.pending.try_reserve(bytes);
     }
 
     /// Bytes held on the heap.

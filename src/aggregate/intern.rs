@@ -572,8 +572,8 @@ impl Interner {
     /// touched as strings arrive, unlike the table's (its slots are written
     /// at random).
     pub(crate) fn reserve_arena(&mut self, strings: usize, bytes: usize) {
-        self.ends.reserve(strings);
-        self.bytes.reserve(bytes);
+        let _ = self.ends.try_reserve(strings);
+        let _ = self.bytes.try_reserve(bytes);
     }
 
     /// The bytes of string `index`.

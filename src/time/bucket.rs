@@ -94,9 +94,7 @@ impl Bucket {
         }
         check_near_the_ends(at, zone)
     }
-}
 
-impl Bucket {
     /// Whether `day` (days since 1970-01-01) is the label of one of this
     /// kind's buckets in 0001-01-01..=9999-12-31 (0 without buckets): for
     /// the checks of a loaded state.

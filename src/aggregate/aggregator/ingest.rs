@@ -1,6 +1,8 @@
 //! Adding records: responses and events appended with their ids pending.
 
 use super::*;
+use crate::time::{FIRST_SECS, LAST_SECS};
+use chrono::FixedOffset;
 
 impl Aggregator {
     /// Makes room for about `responses` more survey responses and `events`
@@ -8,12 +10,18 @@ impl Aggregator {
     /// (from file sizes, say) spares the state's vectors their regrowth and
     /// the copies it makes. Optional; an overestimate costs address space,
     /// not memory, as the room is touched only as records arrive.
+    ///
+    /// A hint only: room that cannot be had is not made (and a state holds
+    /// at most about four billion ids of each kind).
     pub fn reserve(&mut self, responses: usize, events: usize) {
+        let most = u32::MAX as usize;
+        let (responses, events) = (responses.min(most), events.min(most));
         let s = &mut self.state;
-        s.response_ids.reserve(responses, responses * 12);
-        s.responses.reserve(responses);
-        self.pending.response_at.reserve(responses);
-        s.event_ids.reserve(events, events * 12);
+        s.response_ids
+            .reserve(responses, responses.saturating_mul(12));
+        let _ = s.responses.try_reserve(responses);
+        let _ = self.pending.response_at.try_reserve(responses);
+        s.event_ids.reserve(events, events.saturating_mul(12));
         s.events.reserve(events);
         s.tickets.reserve_arena(events / 8, events);
     }
@@ -48,6 +56,8 @@ impl Aggregator {
     ///
     /// [`ErrorKind::ScaleMismatch`] when the score was validated on other
     /// scales than the options'; nothing is counted then.
+    /// [`ErrorKind::TimestampOutOfRange`] for an instant outside the
+    /// years 1 to 9999 (UTC) of the records.
     /// [`ErrorKind::BucketOutOfRange`] with a time bucket, when the
     /// response's local date is outside 0001-01-01..=9999-12-31 (see
     /// [`Bucket::check`](crate::time::Bucket::check)); nothing is counted.
@@ -55,16 +65,37 @@ impl Aggregator {
     /// 4 GiB of id bytes.
     pub fn add_response(&mut self, response: &SurveyResponse) -> Result<(), Error> {
         self.check_scale(response)?;
-        self.check_bucket(response.at().to_utc())?;
+        self.check_instant(response.at(), true)?;
         let id = self.state.response_ids.push(response.id().as_str())?;
         self.state.surveys.rows += 1;
         self.accept_response(response, id)
     }
 
+    /// Checks that `at` lies in the records' years 1 to 9999 (UTC), as
+    /// one parsed from text does, and when it `labels` a bucket that the
+    /// bucket's label can be written. One comparison but within a day of
+    /// either end.
     #[inline]
-    fn check_bucket(&self, at: DateTime<Utc>) -> Result<(), Error> {
+    fn check_instant(&self, at: DateTime<FixedOffset>, labels: bool) -> Result<(), Error> {
+        const DAY: i64 = 86_400;
+        if (FIRST_SECS + DAY..LAST_SECS - DAY).contains(&at.timestamp()) {
+            return Ok(());
+        }
+        self.check_instant_near_the_ends(at.to_utc(), labels)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn check_instant_near_the_ends(&self, at: DateTime<Utc>, labels: bool) -> Result<(), Error> {
+        if !(FIRST_SECS..LAST_SECS).contains(&at.timestamp()) {
+            let text = at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+            return ErrorKind::TimestampOutOfRange(text).err();
+        }
         let options = &self.state.options;
-        options.bucket().check(at, options.timezone())
+        match labels {
+            true => options.bucket().check(at, options.timezone()),
+            false => Ok(()),
+        }
     }
 
     pub(super) fn check_scale(&self, response: &SurveyResponse) -> Result<(), Error> {
@@ -154,15 +185,18 @@ impl Aggregator {
     ///
     /// # Errors
     ///
+    /// [`ErrorKind::TimestampOutOfRange`] for an instant outside the
+    /// years 1 to 9999 (UTC) of the records.
     /// [`ErrorKind::BucketOutOfRange`] for a `created` event, with a time
     /// bucket, whose local date is outside 0001-01-01..=9999-12-31 (the
     /// ticket's bucket is that of its creation); nothing is counted.
     /// [`ErrorKind::TooManyIds`] past about four billion deliveries or
     /// 4 GiB of id bytes.
     pub fn add_event(&mut self, event: &TicketEvent) -> Result<(), Error> {
-        if matches!(event.kind(), EventKind::Created { .. }) {
-            self.check_bucket(event.at().to_utc())?;
-        }
+        self.check_instant(
+            event.at(),
+            matches!(event.kind(), EventKind::Created { .. }),
+        )?;
         let id = self.state.event_ids.push(event.id().as_str())?;
         self.state.event_input.rows += 1;
         self.accept_event(event, id)
