@@ -20,12 +20,14 @@ struct Rated {
     favorable: (u8, u8),
 }
 
-/// The saved form of a [`Csat`] or [`Ces`]: scale, rule and counts.
+/// The saved form of a [`Csat`] or [`Ces`]: rule, scale and counts, as
+/// plain fields (a flattened map would have no length for formats such as
+/// postcard).
 #[derive(Serialize, Deserialize)]
 struct RatedRepr {
     rule: Favorable,
-    #[serde(flatten)]
-    counts: ScoreCounts,
+    scale: Scale,
+    counts: Vec<u64>,
 }
 
 impl Rated {
@@ -151,7 +153,8 @@ macro_rules! rated_metric {
         impl TryFrom<RatedRepr> for $name {
             type Error = Error;
             fn try_from(repr: RatedRepr) -> Result<Self, Error> {
-                Rated::from_counts(repr.counts, repr.rule).map($name)
+                let counts = ScoreCounts::from_counts(repr.scale, repr.counts)?;
+                Rated::from_counts(counts, repr.rule).map($name)
             }
         }
 
@@ -159,7 +162,8 @@ macro_rules! rated_metric {
             fn from(kpi: $name) -> Self {
                 RatedRepr {
                     rule: kpi.0.rule,
-                    counts: kpi.0.counts,
+                    scale: kpi.0.counts.scale(),
+                    counts: kpi.0.counts.counts().to_vec(),
                 }
             }
         }
@@ -366,6 +370,24 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Saved in a format without map lengths (postcard, as the SQL
+    /// adapter's partial states) and in JSON, each back to the same value.
+    #[test]
+    fn saved_forms_round_trip() {
+        let mut csat = Csat::new(Scale::CSAT);
+        for v in [1, 4, 5, 5] {
+            csat.add_value(v).unwrap();
+        }
+        let ces = Ces::with_rule(Scale::CES, Favorable::AtLeast(6)).unwrap();
+        let bytes = postcard::to_allocvec(&csat).unwrap();
+        assert_eq!(postcard::from_bytes::<Csat>(&bytes).unwrap(), csat);
+        let bytes = postcard::to_allocvec(&ces).unwrap();
+        assert_eq!(postcard::from_bytes::<Ces>(&bytes).unwrap(), ces);
+        let json = serde_json::to_value(&csat).unwrap();
+        assert_eq!(json["counts"], serde_json::json!([1, 0, 0, 1, 2]));
+        assert_eq!(serde_json::from_value::<Csat>(json).unwrap(), csat);
+    }
+
     fn close(actual: f64, expected: f64, tolerance: f64) -> bool {
         (actual - expected).abs() <= tolerance
     }
@@ -375,8 +397,12 @@ mod tests {
         rule: Favorable,
         counts: Vec<u64>,
     ) -> K {
-        let counts = ScoreCounts::from_counts(scale, counts).unwrap();
-        K::try_from(RatedRepr { rule, counts }).unwrap()
+        K::try_from(RatedRepr {
+            rule,
+            scale,
+            counts,
+        })
+        .unwrap()
     }
 
     /// CSAT counts for 1..5 = [5, 5, 10, 30, 50] (hand-computed; Wilson
