@@ -643,6 +643,34 @@ impl TicketMetrics<'_> {
     pub fn agent(&self) -> Option<&str> {
         self.derived.agent.map(Name::as_str)
     }
+
+    /// The ticket's SLA spans under `policy` (the targets of its channel),
+    /// judged at `as_of` (definitions, "SLA"): a closed span is measured,
+    /// and met within its target; a span still open at `as_of` is measured
+    /// (as a breach) once it has run past its target. Summed over tickets,
+    /// these are a report's `sla` counts at the same `as_of`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::SlaNeedsCalendar`] for a policy in business hours
+    /// without a calendar.
+    pub fn sla(
+        &self,
+        policy: &crate::sla::SlaPolicy,
+        calendar: Option<&crate::calendar::Calendar>,
+        as_of: DateTime<Utc>,
+    ) -> Result<crate::sla::SlaCounts, Error> {
+        policy.check(calendar)?;
+        let mut counts = crate::sla::SlaCounts::default();
+        counts.measure(
+            policy,
+            calendar,
+            &self.derived,
+            self.channel(),
+            Instant::of(&as_of),
+        );
+        Ok(counts)
+    }
 }
 
 #[cfg(test)]
