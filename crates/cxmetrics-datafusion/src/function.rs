@@ -90,6 +90,7 @@ impl Function {
             Kind::Tickets => boxed(Self::accumulators::<TicketPart>(TicketSetup {
                 as_of: self.as_of(args)?,
                 calendar: config.calendar.clone().map(Arc::new),
+                sla: config.sla.clone().map(Arc::new),
             })),
         })
     }
@@ -208,7 +209,9 @@ impl AggregateUDFImpl for Function {
             Kind::Csat => surveys::rated_type("satisfied"),
             Kind::Ces => surveys::rated_type("easy"),
             Kind::Durations => durations::return_type(),
-            Kind::Tickets => tickets::return_type(self.config.calendar.is_some()),
+            Kind::Tickets => {
+                tickets::return_type(self.config.calendar.is_some(), self.config.sla.is_some())
+            }
         })
     }
 

@@ -77,56 +77,58 @@
 //! confidence level and NPS interval, and a business-hours calendar. On a
 //! cluster, register the same [`Config`] on every process.
 //!
-//! # Cookbook
+//! # Tables and cookbook
 //!
-//! NPS by ISO week from Parquet files:
+//! [`register_files`] makes a table of record files (CSV or Parquet, files
+//! or folders); [`cookbook`] holds queries of everyday questions over them
+//! (NPS by week, first-response p90 by team, resolution rate by channel
+//! and month, the whole report by agent), each a constant to run as it is:
 //!
-//! ```sql
-//! SELECT date_trunc('week', CAST(at AS TIMESTAMP)) AS week, nps(score) AS nps
-//! FROM surveys WHERE metric = 'nps' GROUP BY week ORDER BY week
 //! ```
-//!
-//! First-response p90 by team, from the events:
-//!
-//! ```sql
-//! WITH tickets AS (
-//!   SELECT ticket_metrics(id, at, kind, agent, status, channel, team, topic) AS t
-//!   FROM events GROUP BY ticket)
-//! SELECT t.team AS team, duration_stats(t.first_response_s).p90 AS p90
-//! FROM tickets WHERE t.valid GROUP BY t.team ORDER BY team
-//! ```
-//!
-//! Resolution rate by channel and month:
-//!
-//! ```sql
-//! WITH tickets AS (
-//!   SELECT ticket_metrics(id, at, kind, agent, status, channel, team, topic) AS t
-//!   FROM events GROUP BY ticket)
-//! SELECT t.channel AS channel, date_trunc('month', t.created_at) AS month,
-//!        100.0 * avg(CASE WHEN t.resolved THEN 1.0 ELSE 0.0 END) AS resolution_rate
-//! FROM tickets WHERE t.valid GROUP BY channel, month ORDER BY channel, month
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> datafusion::error::Result<()> {
+//! use cxmetrics_datafusion::cookbook;
+//! use datafusion::prelude::SessionContext;
+//! let ctx = SessionContext::new();
+//! cxmetrics_datafusion::register(&ctx);
+//! ctx.sql("CREATE TABLE surveys (id TEXT, metric TEXT, score INT, at TEXT)").await?;
+//! ctx.sql("INSERT INTO surveys VALUES ('a', 'nps', 10, '2026-03-02T09:00:00Z'), \
+//!          ('b', 'nps', 3, '2026-03-03T09:00:00+01:00'), ('c', 'nps', 9, '2026-03-09T10:00:00Z')")
+//!     .await?
+//!     .collect()
+//!     .await?;
+//! let weeks = ctx.sql(cookbook::NPS_BY_WEEK).await?.collect().await?;
+//! let text = datafusion::arrow::util::pretty::pretty_format_batches(&weeks)?.to_string();
+//! assert!(text.contains("| 2026-03-02T00:00:00 | {score: 0.0, responses: 2"));
+//! assert!(text.contains("| 2026-03-09T00:00:00 | {score: 100.0, responses: 1"));
+//! # Ok(())
+//! # }
 //! ```
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod columns;
+pub mod cookbook;
 mod durations;
 mod function;
 mod partial;
 mod surveys;
+mod tables;
 mod tickets;
 
 use std::sync::Arc;
 
 use cxmetrics::calendar::Calendar;
 use cxmetrics::kpi::{Favorable, SummaryOptions};
+use cxmetrics::sla::SlaPolicy;
 use cxmetrics::survey::Scales;
 use datafusion::logical_expr::AggregateUDF;
 use datafusion::prelude::SessionContext;
 use serde::Serialize;
 
 use function::{Function, Kind};
+pub use tables::register_files;
 
 /// The options of the functions that SQL literals do not carry: the
 /// definitions' defaults unless set.
@@ -148,6 +150,7 @@ pub struct Config {
     ces_rule: Favorable,
     summary: SummaryOptions,
     calendar: Option<Calendar>,
+    sla: Option<SlaPolicy>,
 }
 
 impl Default for Config {
@@ -158,6 +161,7 @@ impl Default for Config {
             ces_rule: Favorable::AboveMidpoint,
             summary: SummaryOptions::default(),
             calendar: None,
+            sla: None,
         }
     }
 }
@@ -191,6 +195,18 @@ impl Config {
     /// twins of its durations.
     pub fn with_calendar(mut self, calendar: Calendar) -> Self {
         self.calendar = Some(calendar);
+        self
+    }
+
+    /// SLA targets: `ticket_metrics` gains `sla`, the ticket's spans
+    /// `{first_response, reply, resolution}`, each `{measured, met}` (null
+    /// where the ticket's channel has no target), judged at the `as_of`
+    /// argument, or else at the ticket's last event. Summed over tickets
+    /// with one `as_of`, they are the report's `sla` counts. A policy in
+    /// business hours needs [`with_calendar`](Self::with_calendar) too,
+    /// else the query fails.
+    pub fn with_sla(mut self, policy: SlaPolicy) -> Self {
+        self.sla = Some(policy);
         self
     }
 

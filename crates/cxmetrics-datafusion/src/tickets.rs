@@ -7,13 +7,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use cxmetrics::calendar::Calendar;
+use cxmetrics::sla::{SlaCount, SlaCounts, SlaPolicy};
 use cxmetrics::ticket::{EventFields, EventId, EventKind, Name, TicketId};
 use cxmetrics::time::parse_timestamp;
 use cxmetrics::{TicketEvent, Timeline};
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, Float64Builder, Int64Array, ListBuilder, StringArray,
-    TimestampNanosecondArray,
+    StructArray, TimestampNanosecondArray,
 };
+use datafusion::arrow::buffer::NullBuffer;
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, Fields, TimeUnit};
 use datafusion::common::{exec_datafusion_err, plan_err, Result};
@@ -61,8 +63,30 @@ fn timestamp_type() -> DataType {
     DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into()))
 }
 
-/// The result's fields; with a calendar, the business-time twins too.
-pub(crate) fn return_type(business: bool) -> DataType {
+/// The SLA span kinds, in the order of their fields.
+const SPANS: [&str; 3] = ["first_response", "reply", "resolution"];
+
+/// `{measured, met}` of one span kind.
+fn span_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("measured", DataType::Int64, false),
+        Field::new("met", DataType::Int64, false),
+    ])
+}
+
+/// `{first_response, reply, resolution}`, each `{measured, met}`.
+fn sla_fields() -> Fields {
+    Fields::from(
+        SPANS
+            .iter()
+            .map(|name| Field::new(*name, DataType::Struct(span_fields()), true))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The result's fields; with a calendar, the business-time twins too;
+/// with an SLA, its spans.
+pub(crate) fn return_type(business: bool, sla: bool) -> DataType {
     let text = |name| Field::new(name, DataType::Utf8, true);
     let flag = |name| Field::new(name, DataType::Boolean, true);
     let number = |name| Field::new(name, DataType::Int64, true);
@@ -100,6 +124,9 @@ pub(crate) fn return_type(business: bool) -> DataType {
             float("full_resolution_business_s"),
         ]);
     }
+    if sla {
+        fields.push(Field::new("sla", DataType::Struct(sla_fields()), true));
+    }
     DataType::Struct(Fields::from(fields))
 }
 
@@ -108,6 +135,7 @@ pub(crate) fn return_type(business: bool) -> DataType {
 pub(crate) struct TicketSetup {
     pub(crate) as_of: Option<DateTime<Utc>>,
     pub(crate) calendar: Option<Arc<Calendar>>,
+    pub(crate) sla: Option<Arc<SlaPolicy>>,
 }
 
 /// A batch's event columns: instants converted, text as text.
@@ -295,7 +323,10 @@ impl Partial for TicketPart {
                 }),
             ]);
         }
-        structure(return_type(business), columns)
+        if setup.sla.is_some() {
+            columns.push(sla_column(&rows)?);
+        }
+        structure(return_type(business, setup.sla.is_some()), columns)
     }
 
     fn heap_size(&self) -> usize {
@@ -397,6 +428,7 @@ struct Row {
     handle: Option<f64>,
     reply_waits: Option<Vec<f64>>,
     business: Option<Business>,
+    sla: Option<SlaCounts>,
 }
 
 #[derive(Debug, Default)]
@@ -435,6 +467,20 @@ impl Row {
             }
         };
         let created = metrics.created_at();
+        let sla = match &setup.sla {
+            None => None,
+            Some(policy) => {
+                // Open spans are judged at `as_of`, or else at the
+                // ticket's last event.
+                let last = part.0.iter().map(|e| e.at().to_utc()).max();
+                let at = setup.as_of.or(last).unwrap_or(created);
+                Some(
+                    metrics
+                        .sla(policy, setup.calendar.as_deref(), at)
+                        .map_err(|e| exec_datafusion_err!("ticket_metrics: {e}"))?,
+                )
+            }
+        };
         let business = setup.calendar.as_ref().map(|calendar| {
             let after = |d: Option<Duration>| {
                 d.map(|d| {
@@ -471,6 +517,37 @@ impl Row {
             handle: secs(metrics.handle_time()),
             reply_waits: Some(metrics.reply_waits().map(|d| d.as_secs_f64()).collect()),
             business,
+            sla,
         })
     }
+}
+
+/// The rows' SLA spans: a kind is null where the ticket has no target for
+/// it (or the row no metrics).
+fn sla_column(rows: &[Row]) -> Result<ArrayRef> {
+    let spans: [fn(&SlaCounts) -> Option<SlaCount>; 3] =
+        [|c| c.first_response, |c| c.reply, |c| c.resolution];
+    let number = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(3);
+    for span in spans {
+        let counts: Vec<Option<SlaCount>> =
+            rows.iter().map(|r| r.sla.as_ref().and_then(span)).collect();
+        let measured = Int64Array::from_iter_values(
+            counts.iter().map(|c| number(c.map_or(0, |c| c.measured))),
+        );
+        let met =
+            Int64Array::from_iter_values(counts.iter().map(|c| number(c.map_or(0, |c| c.met))));
+        let nulls = NullBuffer::from(counts.iter().map(Option::is_some).collect::<Vec<_>>());
+        columns.push(Arc::new(StructArray::try_new(
+            span_fields(),
+            vec![Arc::new(measured), Arc::new(met)],
+            Some(nulls),
+        )?));
+    }
+    let nulls = NullBuffer::from(rows.iter().map(|r| r.sla.is_some()).collect::<Vec<_>>());
+    Ok(Arc::new(StructArray::try_new(
+        sla_fields(),
+        columns,
+        Some(nulls),
+    )?))
 }

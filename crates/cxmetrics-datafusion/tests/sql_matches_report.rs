@@ -8,10 +8,11 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{context, folder, register, root, rows, split};
+use common::{accepted_rows, context, folder, register, root, rows, split};
 use cxmetrics::aggregate::Dimension;
 use cxmetrics::io::{options, EventReader, InputFormat, Item, SurveyReader};
 use cxmetrics::{AggregateOptions, Aggregator};
+use cxmetrics_datafusion::cookbook;
 use serde_json::Value;
 
 /// The report by agent of the files, as JSON.
@@ -44,39 +45,19 @@ fn report(surveys: Option<&Path>, events: Option<&Path>, calendar: Option<&Path>
     serde_json::to_value(aggregator.report()).unwrap()
 }
 
-const SURVEYS: &str = "
-    SELECT agent,
-           nps(CASE WHEN metric = 'nps' THEN score END) AS nps,
-           csat(CASE WHEN metric = 'csat' THEN score END) AS csat,
-           ces(CASE WHEN metric = 'ces' THEN score END) AS ces
-    FROM (SELECT DISTINCT ON (id) * FROM surveys ORDER BY id, CAST(seq AS BIGINT))
-    GROUP BY agent ORDER BY agent NULLS FIRST";
+/// The first delivery of each id, kept as the report keeps it.
+const FIRST_SURVEYS: &str =
+    "FROM (SELECT DISTINCT ON (id) * FROM surveys ORDER BY id, CAST(seq AS BIGINT))";
 
 /// The events without repeated ids, the first delivery of each kept as
 /// the report keeps it.
 const EVENTS: &str = "(SELECT DISTINCT ON (id) * FROM events ORDER BY id, CAST(seq AS BIGINT))";
 
-const TICKETS: &str = "
-    WITH t AS (SELECT ticket_metrics(id, at, kind, agent, status, channel, team, topic) AS m
-               FROM EVENTS GROUP BY ticket),
-         v AS (SELECT m FROM t WHERE m['valid'])
-    SELECT m['agent'] AS agent, count(*) AS created,
-           sum(CASE WHEN m['answered'] THEN 1 ELSE 0 END) AS answered,
-           sum(CASE WHEN m['resolved'] THEN 1 ELSE 0 END) AS resolved,
-           sum(CASE WHEN m['reopens'] > 0 THEN 1 ELSE 0 END) AS reopened,
-           sum(CASE WHEN m['one_touch'] THEN 1 ELSE 0 END) AS one_touch,
-           duration_stats(m['first_response_s']) AS first_response_s,
-           duration_stats(m['first_resolution_s']) AS first_resolution_s,
-           duration_stats(m['full_resolution_s']) AS full_resolution_s,
-           duration_stats(m['handle_s']) AS handle_s
-    FROM v GROUP BY m['agent'] ORDER BY agent NULLS FIRST";
-
-const REPLIES: &str = "
-    WITH t AS (SELECT ticket_metrics(id, at, kind, agent, status, channel, team, topic) AS m
-               FROM EVENTS GROUP BY ticket),
-         w AS (SELECT m['agent'] AS agent, unnest(m['reply_waits_s']) AS wait
-               FROM t WHERE m['valid'])
-    SELECT agent, duration_stats(wait) AS reply_s FROM w GROUP BY agent ORDER BY agent NULLS FIRST";
+/// A cookbook query over the first deliveries.
+fn first_deliveries(sql: &str) -> String {
+    sql.replace("FROM surveys", FIRST_SURVEYS)
+        .replace("FROM events", &format!("FROM {EVENTS}"))
+}
 
 const BUSINESS: &str = "
     WITH t AS (SELECT ticket_metrics(id, at, kind, agent, status, channel, team, topic) AS m
@@ -247,7 +228,7 @@ async fn check(name: &str, surveys: bool, events: bool) {
         if surveys {
             let columns = split(&s, true, &dir.join(format!("s{seed}")), 3, seed as u64);
             register(&ctx, "surveys", &dir.join(format!("s{seed}")), &columns).await;
-            results.push(rows(&ctx, SURVEYS).await);
+            results.push(rows(&ctx, &first_deliveries(cookbook::REPORT_SURVEYS)).await);
         }
         if events {
             let columns = split(
@@ -258,8 +239,8 @@ async fn check(name: &str, surveys: bool, events: bool) {
                 seed as u64 + 10,
             );
             register(&ctx, "events", &dir.join(format!("e{seed}")), &columns).await;
-            results.push(rows(&ctx, &TICKETS.replace("EVENTS", EVENTS)).await);
-            results.push(rows(&ctx, &REPLIES.replace("EVENTS", EVENTS)).await);
+            results.push(rows(&ctx, &first_deliveries(cookbook::REPORT_TICKETS)).await);
+            results.push(rows(&ctx, &first_deliveries(cookbook::REPORT_REPLIES)).await);
             if calendar.is_some() {
                 results.push(rows(&ctx, &BUSINESS.replace("EVENTS", EVENTS)).await);
             }
@@ -317,4 +298,154 @@ async fn business_hours() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn night_shift() {
     check("tests/data/night", false, true).await;
+}
+
+/// The cookbook's report queries, over the sample as partitioned Parquet
+/// files (integer scores, timestamp `at`), give the report's numbers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cookbook_report_over_parquet() {
+    let sample = root().join("examples/data");
+    let expected = report(
+        Some(&sample.join("surveys.csv")),
+        Some(&sample.join("events.csv")),
+        None,
+    );
+    let data = folder("cookbook-parquet");
+    common::support::sample_as_parquet(&sample, &data, 3)
+        .await
+        .unwrap();
+    for partitions in [1, 4] {
+        let ctx = context(partitions, false);
+        for table in ["surveys", "events"] {
+            cxmetrics_datafusion::register_files(&ctx, table, &[data.join(table)])
+                .await
+                .unwrap();
+        }
+        compare_surveys(&expected, &rows(&ctx, cookbook::REPORT_SURVEYS).await);
+        compare_tickets(
+            &expected,
+            &rows(&ctx, cookbook::REPORT_TICKETS).await,
+            &rows(&ctx, cookbook::REPORT_REPLIES).await,
+        );
+    }
+}
+
+/// A table of several CSV files named one by one reads each of them once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_of_several_files() {
+    let sample = root().join("examples/data/surveys.csv");
+    let dir = folder("several-files");
+    let columns: Vec<String> = common::SURVEY_COLUMNS
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let accepted = accepted_rows(&sample, true);
+    let files = common::support::write_csv_parts(&dir, &columns, &accepted, 3);
+    let ctx = context(2, false);
+    cxmetrics_datafusion::register_files(&ctx, "surveys", &files)
+        .await
+        .unwrap();
+    let all = rows(
+        &ctx,
+        "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM surveys",
+    )
+    .await;
+    assert_eq!(all[0]["n"], accepted.len());
+    // Identifiers stay text: leading zeros and all.
+    let texts = rows(&ctx, "SELECT arrow_typeof(score) AS t FROM surveys LIMIT 1").await;
+    assert_eq!(texts[0]["t"], "Utf8");
+    let mixed = cxmetrics_datafusion::register_files(
+        &ctx,
+        "mixed",
+        &[files[0].clone(), dir.join("missing.parquet")],
+    )
+    .await;
+    assert!(mixed.unwrap_err().to_string().contains("not of the format"));
+}
+
+/// With an SLA in business hours, the tickets' spans summed by agent at
+/// the report's `as_of` are the report's `sla` counts, and a policy in
+/// business hours without a calendar is an error of the query.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sla_by_agent() {
+    let data = root().join("tests/data/business");
+    let read = |name: &str| fs::read_to_string(data.join(name)).unwrap();
+    let calendar = options::calendar(&read("calendar.json")).unwrap();
+    let policy = options::sla(&read("sla.json")).unwrap();
+    let mut aggregator = Aggregator::new(
+        AggregateOptions::new()
+            .with_group_by(&[Dimension::Agent])
+            .unwrap()
+            .with_calendar(calendar.clone())
+            .with_sla(policy.clone())
+            .unwrap(),
+    );
+    let file = fs::File::open(data.join("events.csv")).unwrap();
+    for item in EventReader::new(file, InputFormat::Csv, "e").unwrap() {
+        if let Item::Record(e) = item.unwrap() {
+            aggregator.add_event(&e).unwrap();
+        }
+    }
+    let expected = serde_json::to_value(aggregator.report()).unwrap();
+    let as_of = expected["as_of"].as_str().unwrap();
+
+    let dir = folder("sla");
+    let columns = split(&data.join("events.csv"), false, &dir, 3, 5);
+    let config = cxmetrics_datafusion::Config::default()
+        .with_calendar(calendar)
+        .with_sla(policy.clone());
+    let ctx = common::context_with(3, false, config);
+    register(&ctx, "events", &dir, &columns).await;
+    let spans = ["first_response", "reply", "resolution"];
+    let sums = spans
+        .iter()
+        .map(|s| {
+            format!(
+                "sum(m['sla']['{s}']['measured']) AS {s}_measured, \
+                 sum(m['sla']['{s}']['met']) AS {s}_met, count(m['sla']['{s}']) AS {s}_tickets"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "WITH t AS (SELECT ticket_metrics(id, at, kind, agent, status, channel, team, topic, '{as_of}') AS m
+                    FROM {EVENTS} GROUP BY ticket)
+         SELECT m['agent'] AS agent, {sums} FROM t WHERE m['valid'] GROUP BY m['agent']"
+    );
+    let rows = rows(&ctx, &sql).await;
+    assert_eq!(rows.len(), expected["groups"].as_array().unwrap().len());
+    let mut measured = 0;
+    for row in &rows {
+        let sla = &group(&expected, &row["agent"])["sla"];
+        for s in spans {
+            let at = format!("{} sla.{s}", row["agent"]);
+            if row[format!("{s}_tickets")] == 0 {
+                assert!(sla.get(s).is_none(), "{at}");
+                continue;
+            }
+            assert_eq!(sla[s]["measured"], row[format!("{s}_measured")], "{at}");
+            assert_eq!(sla[s]["met"], row[format!("{s}_met")], "{at}");
+            measured += sla[s]["measured"].as_u64().unwrap();
+        }
+    }
+    assert!(measured > 0);
+
+    let without_calendar = common::context_with(
+        1,
+        false,
+        cxmetrics_datafusion::Config::default().with_sla(policy),
+    );
+    register(&without_calendar, "events", &dir, &columns).await;
+    let error = without_calendar
+        .sql(&sql)
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("ticket_metrics") && error.contains("calendar"),
+        "{error}"
+    );
 }

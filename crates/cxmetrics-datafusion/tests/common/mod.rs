@@ -3,39 +3,20 @@
 
 #![allow(dead_code)]
 
-use std::collections::BTreeSet;
+#[path = "../../examples/support/mod.rs"]
+pub mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use cxmetrics::io::{EventReader, InputFormat, Item, SurveyReader};
-use cxmetrics::survey::Scales;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::prelude::{CsvReadOptions, SessionConfig, SessionContext};
 use serde_json::Value;
+pub use support::{accepted_rows, EVENT_COLUMNS, SURVEY_COLUMNS};
 
 /// The repository's root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The numbers of the lines (1 = header) that the crate rejects in a CSV
-/// file of records.
-fn rejected_lines(path: &Path, surveys: bool) -> BTreeSet<u64> {
-    let file = fs::File::open(path).unwrap();
-    let name = path.display().to_string();
-    fn lines<T>(items: impl Iterator<Item = Result<Item<T>, cxmetrics::Error>>) -> BTreeSet<u64> {
-        items
-            .filter_map(|item| match item.unwrap() {
-                Item::Rejected(r) => Some(r.line),
-                Item::Record(_) => None,
-            })
-            .collect()
-    }
-    if surveys {
-        lines(SurveyReader::new(file, InputFormat::Csv, &name, Scales::default()).unwrap())
-    } else {
-        lines(EventReader::new(file, InputFormat::Csv, &name).unwrap())
-    }
 }
 
 /// A small deterministic shuffle (a linear congruential generator).
@@ -48,44 +29,19 @@ fn shuffle<T>(items: &mut [T], mut seed: u64) {
     }
 }
 
-/// The documented columns of each kind of record.
-const SURVEY_COLUMNS: [&str; 9] = [
-    "id", "metric", "score", "at", "agent", "channel", "team", "topic", "ticket",
-];
-const EVENT_COLUMNS: [&str; 9] = [
-    "id", "ticket", "at", "kind", "agent", "status", "channel", "team", "topic",
-];
-
 /// Writes the records of a CSV file that the crate accepts into `parts`
 /// files under `dir`, shuffled by `seed`, with every documented column
 /// (empty where the file has none) and `seq`, the record's place in the
 /// file; returns the columns.
 pub fn split(path: &Path, surveys: bool, dir: &Path, parts: usize, seed: u64) -> Vec<String> {
-    let rejected = rejected_lines(path, surveys);
     let columns = if surveys {
         SURVEY_COLUMNS
     } else {
         EVENT_COLUMNS
     };
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header = reader.headers().unwrap().clone();
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for record in reader.records() {
-        let record = record.unwrap();
-        if rejected.contains(&record.position().unwrap().line()) {
-            continue;
-        }
-        let field = |name: &str| {
-            header
-                .iter()
-                .position(|h| h == name)
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
-                .to_owned()
-        };
-        let mut row: Vec<String> = columns.iter().map(|c| field(c)).collect();
-        row.push(rows.len().to_string());
-        rows.push(row);
+    let mut rows = accepted_rows(path, surveys);
+    for (seq, row) in rows.iter_mut().enumerate() {
+        row.push(seq.to_string());
     }
     shuffle(&mut rows, seed);
     let _ = fs::remove_dir_all(dir);
