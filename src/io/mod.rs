@@ -96,6 +96,8 @@ pub enum Item<T> {
 enum Rows<R: Read> {
     Csv(Box<CsvRows<R>>),
     Json(JsonRows<R>),
+    #[cfg(feature = "parquet")]
+    Parquet(Box<rows::ParquetRows>),
 }
 
 impl<R: Read> Rows<R> {
@@ -115,6 +117,8 @@ impl<R: Read> Rows<R> {
         let next = match self {
             Rows::Csv(rows) => rows.next_row(),
             Rows::Json(rows) => rows.next_row(),
+            #[cfg(feature = "parquet")]
+            Rows::Parquet(rows) => rows.next_row(),
         };
         let (line, row) = match next {
             Err(error) => return Some(Err(error)),
@@ -132,6 +136,9 @@ impl<R: Read> Rows<R> {
         match self {
             Rows::Csv(rows) => rows.bytes_read(),
             Rows::Json(rows) => rows.bytes_read(),
+            // Parquet is read by row groups, decoded: no count of bytes.
+            #[cfg(feature = "parquet")]
+            Rows::Parquet(_) => 0,
         }
     }
 
@@ -139,6 +146,9 @@ impl<R: Read> Rows<R> {
         match self {
             Rows::Csv(rows) => rows.set_limit(limit),
             Rows::Json(rows) => rows.set_limit(limit),
+            // A Parquet file's values are bounded by the file's own pages.
+            #[cfg(feature = "parquet")]
+            Rows::Parquet(_) => {}
         }
     }
 }
@@ -147,6 +157,8 @@ fn validated<T>(row: &Row<'_>, f: impl Fn(&dyn FieldsDyn) -> Result<T, Error>) -
     match row {
         Row::Csv(csv) => f(csv),
         Row::Json(json) => f(*json),
+        #[cfg(feature = "parquet")]
+        Row::Parquet(row) => f(*row),
         Row::Rejected(reason) => ErrorKind::MalformedRecord(reason.clone()).err(),
     }
 }
@@ -242,6 +254,31 @@ impl<R: Read> SurveyReader<R> {
     }
 }
 
+#[cfg(feature = "parquet")]
+impl SurveyReader<std::fs::File> {
+    /// A reader of a Parquet file (feature `parquet`), named `file` in
+    /// rejections, whose `line` is then the row number (the first row is
+    /// 1). Columns are found by name; text columns hold text, scores and
+    /// ids may be integer columns, and `at` text or a timestamp (an
+    /// instant, read in UTC). Dictionary-encoded columns are read as their
+    /// values.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::File`]: not a Parquet file, or one without `id`,
+    /// `metric`, `score` or `at`, or with a column twice.
+    pub fn parquet(input: std::fs::File, file: &str, scales: Scales) -> Result<Self, Error> {
+        let rows = rows::ParquetRows::new(input, file, &["id", "metric", "score", "at"])?;
+        Ok(SurveyReader {
+            rows: Rows::Parquet(Box::new(rows)),
+            file: file.to_owned(),
+            scales,
+            keep: None,
+            buckets: Buckets::default(),
+        })
+    }
+}
+
 impl<R: Read> Iterator for SurveyReader<R> {
     type Item = Result<Item<SurveyResponse>, Error>;
 
@@ -308,6 +345,25 @@ impl<R: Read> EventReader<R> {
     pub fn record_limit(mut self, bytes: usize) -> Self {
         self.rows.set_limit(bytes);
         self
+    }
+}
+
+#[cfg(feature = "parquet")]
+impl EventReader<std::fs::File> {
+    /// A reader of a Parquet file (feature `parquet`), as
+    /// [`SurveyReader::parquet`].
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::File`]: not a Parquet file, or one without `id`,
+    /// `ticket`, `at` or `kind`, or with a column twice.
+    pub fn parquet(input: std::fs::File, file: &str) -> Result<Self, Error> {
+        let rows = rows::ParquetRows::new(input, file, &["id", "ticket", "at", "kind"])?;
+        Ok(EventReader {
+            rows: Rows::Parquet(Box::new(rows)),
+            file: file.to_owned(),
+            buckets: Buckets::default(),
+        })
     }
 }
 

@@ -1,4 +1,5 @@
-//! Rows of CSV and JSON Lines files, with their physical line numbers.
+//! Rows of CSV and JSON Lines files, with their physical line numbers,
+//! and of Parquet files, with their row numbers.
 
 use std::io::{BufRead, BufReader, Read};
 
@@ -6,9 +7,13 @@ use crate::error::{Error, ErrorKind};
 
 mod csv_rows;
 mod json_rows;
+#[cfg(feature = "parquet")]
+mod parquet_rows;
 
 pub(crate) use csv_rows::{CsvRow, CsvRows};
 pub(crate) use json_rows::{JsonRow, JsonRows};
+#[cfg(feature = "parquet")]
+pub(crate) use parquet_rows::{ParquetRow, ParquetRows};
 
 /// Skips one leading UTF-8 byte-order mark.
 fn skip_bom<R: Read>(input: R) -> std::io::Result<BufReader<R>> {
@@ -36,6 +41,8 @@ fn file_error(file: &str, problem: impl Into<String>) -> Error {
 pub(crate) enum Row<'a> {
     Csv(CsvRow<'a>),
     Json(&'a JsonRow),
+    #[cfg(feature = "parquet")]
+    Parquet(&'a ParquetRow),
     Rejected(String),
 }
 

@@ -71,11 +71,41 @@ fn name_of(path: &Path) -> String {
     )
 }
 
-fn open(
-    path: &Path,
-    format: Option<InputFormat>,
-) -> Result<(Box<dyn Read + Send>, InputFormat, String), Failure> {
+/// An input file, opened.
+enum Source {
+    /// CSV or JSON Lines, from a file or standard input.
+    Stream(Box<dyn Read + Send>, InputFormat),
+    /// A Parquet file (feature `parquet`).
+    #[cfg(feature = "parquet")]
+    Parquet(File),
+}
+
+fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+fn open(path: &Path, format: Option<InputFormat>) -> Result<(Source, String), Failure> {
     let name = name_of(path);
+    let file = || {
+        File::open(path).map_err(|e| {
+            Failure(format!(
+                "{}: {}",
+                path.display(),
+                e.to_string().to_lowercase()
+            ))
+        })
+    };
+    if is_parquet(path) {
+        #[cfg(feature = "parquet")]
+        return Ok((Source::Parquet(file()?), name));
+        #[cfg(not(feature = "parquet"))]
+        return Err(Failure(format!(
+            "{}: Parquet input needs a build with feature parquet",
+            path.display()
+        )));
+    }
     let format = InputFormat::from_path(path).or(format).ok_or_else(|| {
         Failure(format!(
             "{}: unknown input format: name it with --input-format csv|jsonl",
@@ -85,16 +115,38 @@ fn open(
     let input: Box<dyn Read + Send> = if path == Path::new("-") {
         Box::new(std::io::stdin())
     } else {
-        let file = File::open(path).map_err(|e| {
-            Failure(format!(
-                "{}: {}",
-                path.display(),
-                e.to_string().to_lowercase()
-            ))
-        })?;
-        Box::new(file)
+        Box::new(file()?)
     };
-    Ok((input, format, name))
+    Ok((Source::Stream(input, format), name))
+}
+
+/// Adds the records of `reader` to `aggregator` in batches; rejections are
+/// counted (or stop the run under `--strict`).
+fn drain<T, I>(
+    aggregator: &mut Aggregator,
+    input: &InputArgs,
+    progress: &Mutex<Progress>,
+    (name, kind): (&str, RecordKind),
+    mut reader: I,
+    bytes_read: impl Fn(&I) -> u64,
+    add: impl Fn(&mut Aggregator, &[T]) -> Result<(), cxmetrics::Error>,
+) -> Result<(), Failure>
+where
+    I: Iterator<Item = Result<Item<T>, cxmetrics::Error>>,
+{
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some(item) = reader.next() {
+        match item.map_err(|e| Failure(e.to_string()))? {
+            Item::Record(record) => batch.push(record),
+            Item::Rejected(rejection) => reject(aggregator, input, kind, rejection)?,
+        }
+        if batch.len() == BATCH {
+            add(aggregator, &batch).map_err(|e| Failure(e.to_string()))?;
+            batch.clear();
+            tick(progress, name, bytes_read(&reader));
+        }
+    }
+    add(aggregator, &batch).map_err(|e| Failure(e.to_string()))
 }
 
 /// Reads the survey files in order into `aggregator`.
@@ -103,37 +155,57 @@ fn read_surveys(
     input: &InputArgs,
     progress: &Mutex<Progress>,
 ) -> Result<(), Failure> {
-    let scales = aggregator.options().scales();
-    let mut batch = Vec::with_capacity(BATCH);
-    for path in &input.surveys {
-        let (file, format, name) = open(path, input.input_format)?;
-        let mut reader = SurveyReader::new(file, format, &name, scales)
+    let options = aggregator.options().clone();
+    fn configure<R: Read>(
+        reader: Result<SurveyReader<R>, cxmetrics::Error>,
+        options: &AggregateOptions,
+        input: &InputArgs,
+    ) -> Result<SurveyReader<R>, Failure> {
+        Ok(reader
             .map_err(|e| Failure(e.to_string()))?
-            .keep_dimensions(aggregator.options().group_by())
-            .bucketed(
-                aggregator.options().bucket(),
-                aggregator.options().timezone(),
-            )
-            .record_limit(input.max_record_bytes);
-        while let Some(item) = reader.next() {
-            match item.map_err(|e| Failure(e.to_string()))? {
-                Item::Record(response) => batch.push(response),
-                Item::Rejected(rejection) => {
-                    reject(aggregator, input, RecordKind::Surveys, rejection)?
-                }
+            .keep_dimensions(options.group_by())
+            .bucketed(options.bucket(), options.timezone())
+            .record_limit(input.max_record_bytes))
+    }
+    let add = |a: &mut Aggregator, batch: &[_]| a.add_responses(batch);
+    for path in &input.surveys {
+        let (source, name) = open(path, input.input_format)?;
+        let at = (name.as_str(), RecordKind::Surveys);
+        match source {
+            Source::Stream(file, format) => {
+                let reader = configure(
+                    SurveyReader::new(file, format, &name, options.scales()),
+                    &options,
+                    input,
+                )?;
+                drain(
+                    aggregator,
+                    input,
+                    progress,
+                    at,
+                    reader,
+                    SurveyReader::bytes_read,
+                    add,
+                )?;
             }
-            if batch.len() == BATCH {
-                aggregator
-                    .add_responses(&batch)
-                    .map_err(|e| Failure(e.to_string()))?;
-                batch.clear();
-                tick(progress, &name, reader.bytes_read());
+            #[cfg(feature = "parquet")]
+            Source::Parquet(file) => {
+                let reader = configure(
+                    SurveyReader::parquet(file, &name, options.scales()),
+                    &options,
+                    input,
+                )?;
+                drain(
+                    aggregator,
+                    input,
+                    progress,
+                    at,
+                    reader,
+                    SurveyReader::bytes_read,
+                    add,
+                )?;
             }
         }
-        aggregator
-            .add_responses(&batch)
-            .map_err(|e| Failure(e.to_string()))?;
-        batch.clear();
     }
     Ok(())
 }
@@ -144,35 +216,48 @@ fn read_events(
     input: &InputArgs,
     progress: &Mutex<Progress>,
 ) -> Result<(), Failure> {
-    let mut batch = Vec::with_capacity(BATCH);
-    for path in &input.events {
-        let (file, format, name) = open(path, input.input_format)?;
-        let mut reader = EventReader::new(file, format, &name)
+    let options = aggregator.options().clone();
+    fn configure<R: Read>(
+        reader: Result<EventReader<R>, cxmetrics::Error>,
+        options: &AggregateOptions,
+        input: &InputArgs,
+    ) -> Result<EventReader<R>, Failure> {
+        Ok(reader
             .map_err(|e| Failure(e.to_string()))?
-            .bucketed(
-                aggregator.options().bucket(),
-                aggregator.options().timezone(),
-            )
-            .record_limit(input.max_record_bytes);
-        while let Some(item) = reader.next() {
-            match item.map_err(|e| Failure(e.to_string()))? {
-                Item::Record(event) => batch.push(event),
-                Item::Rejected(rejection) => {
-                    reject(aggregator, input, RecordKind::Events, rejection)?
-                }
+            .bucketed(options.bucket(), options.timezone())
+            .record_limit(input.max_record_bytes))
+    }
+    let add = |a: &mut Aggregator, batch: &[_]| a.add_events(batch);
+    for path in &input.events {
+        let (source, name) = open(path, input.input_format)?;
+        let at = (name.as_str(), RecordKind::Events);
+        match source {
+            Source::Stream(file, format) => {
+                let reader = configure(EventReader::new(file, format, &name), &options, input)?;
+                drain(
+                    aggregator,
+                    input,
+                    progress,
+                    at,
+                    reader,
+                    EventReader::bytes_read,
+                    add,
+                )?;
             }
-            if batch.len() == BATCH {
-                aggregator
-                    .add_events(&batch)
-                    .map_err(|e| Failure(e.to_string()))?;
-                batch.clear();
-                tick(progress, &name, reader.bytes_read());
+            #[cfg(feature = "parquet")]
+            Source::Parquet(file) => {
+                let reader = configure(EventReader::parquet(file, &name), &options, input)?;
+                drain(
+                    aggregator,
+                    input,
+                    progress,
+                    at,
+                    reader,
+                    EventReader::bytes_read,
+                    add,
+                )?;
             }
         }
-        aggregator
-            .add_events(&batch)
-            .map_err(|e| Failure(e.to_string()))?;
-        batch.clear();
     }
     Ok(())
 }
