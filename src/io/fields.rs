@@ -1,6 +1,8 @@
 //! A record's fields, whatever the format, and their validation into the
 //! library's types.
 
+use chrono::{DateTime, FixedOffset};
+
 use crate::dimensions::Dimension;
 use crate::error::{Error, ErrorKind};
 use crate::id::{EventId, ResponseId, TicketId};
@@ -17,6 +19,10 @@ pub(crate) enum Field<'a> {
     Text(&'a str),
     /// A JSON integer, as its decimal text.
     Integer(&'a str),
+    /// An instant of a typed column (a Parquet timestamp), within years 1
+    /// to 9999.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    Instant(DateTime<FixedOffset>),
     /// Another JSON type, named.
     Other(&'static str),
 }
@@ -100,7 +106,16 @@ fn optional(fields: &impl Fields, key: Key, integers: bool) -> Result<Option<&st
         }
         Field::Integer(text) if integers => Ok(Some(text)),
         Field::Integer(_) => wrong("a number"),
+        Field::Instant(_) => wrong("a timestamp"),
         Field::Other(kind) => wrong(kind),
+    }
+}
+
+/// A required instant: a typed one as it is, text by the records' form.
+fn instant(fields: &impl Fields, key: Key) -> Result<DateTime<FixedOffset>, Error> {
+    match fields.field(key) {
+        Field::Instant(at) => Ok(at),
+        _ => parse_timestamp(required(fields, key, false)?),
     }
 }
 
@@ -115,7 +130,7 @@ pub(crate) fn survey(
     let id = ResponseId::new(required(fields, Key::Id, true)?)?;
     let metric: SurveyMetric = required(fields, Key::Metric, false)?.parse()?;
     let score = SurveyScore::parse(metric, required(fields, Key::Score, true)?, scales)?;
-    let at = parse_timestamp(required(fields, Key::At, false)?)?;
+    let at = instant(fields, Key::At)?;
     let mut response = SurveyResponse::new(id, score, at);
     let kept = |d: Dimension| keep.is_none_or(|k| k.contains(&d));
     if let Some(agent) = optional(fields, Key::Agent, false)?.filter(|_| kept(Dimension::Agent)) {
@@ -143,7 +158,7 @@ pub(crate) fn survey(
 pub(crate) fn event(fields: &impl Fields) -> Result<TicketEvent, Error> {
     let id = EventId::new(required(fields, Key::Id, true)?)?;
     let ticket = TicketId::new(required(fields, Key::Ticket, true)?)?;
-    let at = parse_timestamp(required(fields, Key::At, false)?)?;
+    let at = instant(fields, Key::At)?;
     let kind = required(fields, Key::Kind, false)?;
     let uses = |key: Key| {
         matches!(

@@ -12,7 +12,7 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
-use chrono::{DateTime, SecondsFormat};
+use chrono::{DateTime, Datelike, FixedOffset};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 
@@ -43,6 +43,7 @@ enum Cell {
     Absent,
     Text(String),
     Integer(String),
+    Instant(DateTime<FixedOffset>),
     Other(&'static str),
 }
 
@@ -58,6 +59,7 @@ impl Fields for ParquetRow {
             Cell::Absent => Field::Absent,
             Cell::Text(text) => Field::Text(text),
             Cell::Integer(text) => Field::Integer(text),
+            Cell::Instant(at) => Field::Instant(*at),
             Cell::Other(kind) => Field::Other(kind),
         }
     }
@@ -182,7 +184,7 @@ impl ParquetRows {
 }
 
 /// Sets `cell` to the value of `array` at `row`: text as text, integers as
-/// their decimal text, a timestamp of `at` as its instant in UTC.
+/// their decimal text, a timestamp of `at` as its instant (in UTC).
 fn fill(cell: &mut Cell, array: &dyn Array, row: usize, key: Key) {
     if array.is_null(row) {
         *cell = Cell::Absent;
@@ -247,11 +249,8 @@ fn fill(cell: &mut Cell, array: &dyn Array, row: usize, key: Key) {
             // one second.
             let nanos = u32::try_from(rest * nanos_per).unwrap_or(0);
             match DateTime::from_timestamp(secs, nanos) {
-                Some(at) => {
-                    text.push_str(&at.to_rfc3339_opts(SecondsFormat::AutoSi, true));
-                    Cell::Text(text)
-                }
-                None => Cell::Other("a timestamp out of range"),
+                Some(at) if (1..=9999).contains(&at.year()) => Cell::Instant(at.fixed_offset()),
+                _ => Cell::Other("a timestamp outside years 1 to 9999"),
             }
         }
         DataType::Timestamp(..) => Cell::Other("a timestamp"),
