@@ -248,6 +248,15 @@ pub enum ErrorKind {
     /// a line that is not a JSON object, invalid UTF-8), with the reason.
     #[error("{0}")]
     MalformedRecord(String),
+    // New kinds go last: saved states hold rejections by variant index.
+    /// An outcome kind other than the documented six.
+    #[error("unknown outcome kind {0:?}: expected cancellation, refund, sale, upsell, renewal or referral")]
+    UnknownOutcomeKind(String),
+    /// Text that is not an amount of the documented form.
+    #[error(
+        "invalid value {0:?}: expected an amount >= 0 of digits with up to 6 decimals, e.g. 12.50"
+    )]
+    InvalidAmount(String),
 }
 
 fn for_metric(metric: Option<&str>) -> String {

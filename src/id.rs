@@ -80,6 +80,11 @@ id_type!(
     "event id"
 );
 id_type!(
+    /// The unique id of an outcome (`id` of definitions, "Outcomes").
+    OutcomeId,
+    "outcome id"
+);
+id_type!(
     /// A dimension value: an agent, a channel, a team or a topic.
     Name,
     "name"

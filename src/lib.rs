@@ -75,6 +75,7 @@ mod id;
 #[cfg_attr(docsrs, doc(cfg(feature = "io")))]
 pub mod io;
 pub mod kpi;
+pub mod outcome;
 pub mod report;
 pub mod sla;
 pub mod staffing;
