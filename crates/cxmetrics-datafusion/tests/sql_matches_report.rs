@@ -36,7 +36,8 @@ fn report(surveys: Option<&Path>, events: Option<&Path>, calendar: Option<&Path>
     }
     if let Some(path) = events {
         let file = fs::File::open(path).unwrap();
-        for item in EventReader::new(file, InputFormat::Csv, "e").unwrap() {
+        let format = InputFormat::from_path(path).unwrap();
+        for item in EventReader::new(file, format, "e").unwrap() {
             if let Item::Record(e) = item.unwrap() {
                 aggregator.add_event(&e).unwrap();
             }
@@ -201,7 +202,12 @@ fn compare_tickets(report: &Value, tickets: &[Value], replies: &[Value]) {
 /// report's numbers.
 async fn check(name: &str, surveys: bool, events: bool) {
     let data = root().join(name);
-    let (s, e) = (data.join("surveys.csv"), data.join("events.csv"));
+    let s = data.join("surveys.csv");
+    let e = ["events.csv", "events.jsonl"]
+        .map(|name| data.join(name))
+        .into_iter()
+        .find(|path| path.exists())
+        .unwrap_or_else(|| data.join("events.csv"));
     let calendar = data.join("calendar.json");
     let calendar = calendar.exists().then_some(calendar.as_path());
     let expected = report(
@@ -293,6 +299,16 @@ async fn surveys_basic() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn business_hours() {
     check("tests/data/business", true, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dirty_records() {
+    check("tests/data/dirty", true, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ticket_edge_cases() {
+    check("tests/data/tickets-edge", false, true).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -24,11 +24,17 @@ pub const EVENT_COLUMNS: [&str; 9] = [
     "id", "ticket", "at", "kind", "agent", "status", "channel", "team", "topic",
 ];
 
-/// The numbers of the lines (1 = header) that the crate rejects in a CSV
+/// The format of a record file by its extension.
+fn format_of(path: &Path) -> InputFormat {
+    InputFormat::from_path(path).expect("a .csv or .jsonl file")
+}
+
+/// The numbers of the lines (1 = a CSV header) that the crate rejects in a
 /// file of records.
 fn rejected_lines(path: &Path, surveys: bool) -> BTreeSet<u64> {
     let file = fs::File::open(path).expect("a readable record file");
     let name = path.display().to_string();
+    let format = format_of(path);
     fn lines<T>(items: impl Iterator<Item = Result<Item<T>, cxmetrics::Error>>) -> BTreeSet<u64> {
         items
             .filter_map(
@@ -40,14 +46,15 @@ fn rejected_lines(path: &Path, surveys: bool) -> BTreeSet<u64> {
             .collect()
     }
     if surveys {
-        lines(SurveyReader::new(file, InputFormat::Csv, &name, Scales::default()).unwrap())
+        lines(SurveyReader::new(file, format, &name, Scales::default()).unwrap())
     } else {
-        lines(EventReader::new(file, InputFormat::Csv, &name).unwrap())
+        lines(EventReader::new(file, format, &name).unwrap())
     }
 }
 
-/// The records of a CSV file that the crate accepts, in file order, each
-/// with the documented columns (empty where the file has none).
+/// The records of a CSV or JSON Lines file that the crate accepts, in file
+/// order, each with the documented columns as text (empty where the record
+/// has none; a JSON number as written).
 pub fn accepted_rows(path: &Path, surveys: bool) -> Vec<Vec<String>> {
     let rejected = rejected_lines(path, surveys);
     let columns = if surveys {
@@ -55,7 +62,31 @@ pub fn accepted_rows(path: &Path, surveys: bool) -> Vec<Vec<String>> {
     } else {
         EVENT_COLUMNS
     };
-    let mut reader = csv::Reader::from_path(path).expect("a CSV file");
+    if format_of(path) == InputFormat::JsonLines {
+        let text = fs::read_to_string(path).expect("a readable record file");
+        return text
+            .lines()
+            .enumerate()
+            .filter(|(i, line)| !rejected.contains(&(*i as u64 + 1)) && !line.trim().is_empty())
+            .map(|(_, line)| {
+                let record: serde_json::Value =
+                    serde_json::from_str(line).expect("an accepted record");
+                columns
+                    .iter()
+                    .map(|c| match &record[*c] {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null => String::new(),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+    // Rows of another width are rejected records, skipped below.
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .expect("a CSV file");
     let header = reader.headers().expect("a header").clone();
     let mut rows = Vec::new();
     for record in reader.records() {
