@@ -5,7 +5,8 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::dimensions::Dimension;
 use crate::error::{Error, ErrorKind};
-use crate::id::{EventId, ResponseId, TicketId};
+use crate::id::{EventId, Name, OutcomeId, ResponseId, TicketId};
+use crate::outcome::{Amount, Outcome, OutcomeKind};
 use crate::survey::{Scales, SurveyMetric, SurveyResponse, SurveyScore};
 use crate::ticket::{EventFields, EventKind, TicketEvent};
 use crate::time::parse_timestamp;
@@ -19,6 +20,8 @@ pub(crate) enum Field<'a> {
     Text(&'a str),
     /// A JSON integer, as its decimal text.
     Integer(&'a str),
+    /// Another JSON number, as written.
+    Number(&'a str),
     /// An instant of a typed column (a Parquet timestamp), within years 1
     /// to 9999.
     #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
@@ -41,10 +44,11 @@ pub(crate) enum Key {
     Channel,
     Team,
     Topic,
+    Value,
 }
 
 impl Key {
-    pub(crate) const ALL: [Key; 11] = [
+    pub(crate) const ALL: [Key; 12] = [
         Key::Id,
         Key::Ticket,
         Key::Metric,
@@ -56,6 +60,7 @@ impl Key {
         Key::Channel,
         Key::Team,
         Key::Topic,
+        Key::Value,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -71,6 +76,7 @@ impl Key {
             Key::Channel => "channel",
             Key::Team => "team",
             Key::Topic => "topic",
+            Key::Value => "value",
         }
     }
 }
@@ -106,6 +112,7 @@ fn optional(fields: &impl Fields, key: Key, integers: bool) -> Result<Option<&st
         }
         Field::Integer(text) if integers => Ok(Some(text)),
         Field::Integer(_) => wrong("a number"),
+        Field::Number(_) => wrong("a fraction"),
         Field::Instant(_) => wrong("a timestamp"),
         Field::Other(kind) => wrong(kind),
     }
@@ -195,4 +202,36 @@ pub(crate) fn event(fields: &impl Fields) -> Result<TicketEvent, Error> {
         Some(topic) => event.with_topic(topic),
         None => event,
     })
+}
+
+/// Validates an outcome (definitions, "Outcomes"): `value` as text, or a
+/// JSON number, of the amount's form.
+pub(crate) fn outcome(fields: &impl Fields) -> Result<Outcome, Error> {
+    let id = OutcomeId::new(required(fields, Key::Id, true)?)?;
+    let at = instant(fields, Key::At)?;
+    let kind: OutcomeKind = required(fields, Key::Kind, false)?.parse()?;
+    let mut outcome = Outcome::new(id, at, kind);
+    if let Some(ticket) = optional(fields, Key::Ticket, true)? {
+        outcome = outcome.with_ticket(TicketId::new(ticket)?);
+    }
+    let value = match fields.field(Key::Value) {
+        Field::Number(text) => Some(text),
+        _ => optional(fields, Key::Value, true)?,
+    };
+    if let Some(value) = value {
+        outcome = outcome.with_value(value.parse::<Amount>()?);
+    }
+    if let Some(agent) = optional(fields, Key::Agent, false)? {
+        outcome = outcome.with_agent(Name::new(agent)?);
+    }
+    if let Some(channel) = optional(fields, Key::Channel, false)? {
+        outcome = outcome.with_channel(Name::new(channel)?);
+    }
+    if let Some(team) = optional(fields, Key::Team, false)? {
+        outcome = outcome.with_team(Name::new(team)?);
+    }
+    if let Some(topic) = optional(fields, Key::Topic, false)? {
+        outcome = outcome.with_topic(Name::new(topic)?);
+    }
+    Ok(outcome)
 }

@@ -36,6 +36,7 @@ use rows::{CsvRows, JsonRows, Row};
 
 use crate::dimensions::Dimension;
 use crate::error::{Error, ErrorKind};
+use crate::outcome::Outcome;
 use crate::report::Rejection;
 use crate::survey::{Scales, SurveyResponse};
 use crate::ticket::{EventKind, TicketEvent};
@@ -167,6 +168,7 @@ fn validated<T>(row: &Row<'_>, f: impl Fn(&dyn FieldsDyn) -> Result<T, Error>) -
 trait FieldsDyn {
     fn survey(&self, scales: Scales, keep: Option<&[Dimension]>) -> Result<SurveyResponse, Error>;
     fn event(&self) -> Result<TicketEvent, Error>;
+    fn outcome(&self) -> Result<Outcome, Error>;
 }
 
 impl<F: fields::Fields> FieldsDyn for F {
@@ -175,6 +177,9 @@ impl<F: fields::Fields> FieldsDyn for F {
     }
     fn event(&self) -> Result<TicketEvent, Error> {
         fields::event(self)
+    }
+    fn outcome(&self) -> Result<Outcome, Error> {
+        fields::outcome(self)
     }
 }
 
@@ -378,6 +383,70 @@ impl<R: Read> Iterator for EventReader<R> {
                 buckets.check(event.at())?;
             }
             Ok(event)
+        })
+    }
+}
+
+/// Reads outcomes (definitions, "Outcomes") from CSV or JSON Lines.
+///
+/// ```
+/// use cxmetrics::io::{InputFormat, Item, OutcomeReader};
+/// let csv = "id,at,kind,ticket,value\no1,2026-03-02T10:00:00Z,sale,T1,12.50\no2,2026-03-02T11:00:00Z,refund,,-3\n";
+/// let items: Vec<_> = OutcomeReader::new(csv.as_bytes(), InputFormat::Csv, "outcomes.csv")?.collect::<Result<_, _>>()?;
+/// assert!(matches!(&items[0], Item::Record(o) if o.value().map(|v| v.micros()) == Some(12_500_000)));
+/// assert!(matches!(&items[1], Item::Rejected(r) if r.line == 3 && r.reason().contains("invalid value \"-3\"")));
+/// # Ok::<(), cxmetrics::Error>(())
+/// ```
+pub struct OutcomeReader<R: Read> {
+    rows: Rows<R>,
+    file: String,
+    buckets: Buckets,
+}
+
+impl<R: Read> OutcomeReader<R> {
+    /// A reader of `input`, named `file` in rejections.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::File`]: unreadable, or a CSV header without `id`, `at`
+    /// or `kind`, or with a column twice.
+    pub fn new(input: R, format: InputFormat, file: &str) -> Result<Self, Error> {
+        Ok(OutcomeReader {
+            rows: Rows::new(input, format, file, &["id", "at", "kind"])?,
+            file: file.to_owned(),
+            buckets: Buckets::default(),
+        })
+    }
+
+    /// Bytes of the input read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.rows.bytes_read()
+    }
+
+    /// Rejects the outcomes that a time bucket of `bucket` in `zone`
+    /// cannot label, as [`SurveyReader::bucketed`] (an unattributed
+    /// outcome's bucket is that of its own instant).
+    pub fn bucketed(mut self, bucket: Bucket, zone: &TimeZone) -> Self {
+        self.buckets = Buckets(bucket, zone.clone());
+        self
+    }
+
+    /// As [`SurveyReader::record_limit`].
+    pub fn record_limit(mut self, bytes: usize) -> Self {
+        self.rows.set_limit(bytes);
+        self
+    }
+}
+
+impl<R: Read> Iterator for OutcomeReader<R> {
+    type Item = Result<Item<Outcome>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let buckets = &self.buckets;
+        self.rows.next_item(&self.file, |row| {
+            let outcome = validated(row, |fields| fields.outcome())?;
+            buckets.check(outcome.at())?;
+            Ok(outcome)
         })
     }
 }

@@ -342,3 +342,108 @@ fn json_numbers_as_written() {
         ]
     );
 }
+
+fn outcomes(text: &str, format: InputFormat) -> Vec<Item<crate::outcome::Outcome>> {
+    OutcomeReader::new(text.as_bytes(), format, "outcomes")
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn outcomes_from_csv() {
+    let csv = "id,at,kind,ticket,value,channel\n\
+               o1,2026-03-02T10:00:00Z,sale,T1,12.50,\n\
+               o2,2026-03-02T11:00:00+01:00,cancellation,,,chat\n\
+               o3,2026-03-02T11:00:00Z,churn,,,\n\
+               o4,2026-03-02T11:00:00Z,refund,T2,1.0000001,\n\
+               o5,2026-03-02T11:00:00Z,refund,T2,1e3,\n\
+               o6,,sale,,,\n";
+    let items = outcomes(csv, InputFormat::Csv);
+    assert_eq!(items.len(), 6);
+    let Item::Record(sale) = &items[0] else {
+        panic!("{:?}", items[0])
+    };
+    assert_eq!(sale.ticket().map(|t| t.as_str()), Some("T1"));
+    assert_eq!(sale.value().map(|v| v.micros()), Some(12_500_000));
+    let Item::Record(cancel) = &items[1] else {
+        panic!("{:?}", items[1])
+    };
+    assert!(cancel.ticket().is_none() && cancel.value().is_none());
+    assert_eq!(cancel.channel().map(|c| c.as_str()), Some("chat"));
+    let reasons = rejected(&items);
+    assert_eq!(reasons.len(), 4);
+    assert_eq!(reasons[0].0, 4);
+    assert!(
+        reasons[0].1.starts_with("unknown outcome kind \"churn\""),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].1.contains("invalid value \"1.0000001\""),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[2].1.contains("invalid value \"1e3\""),
+        "{reasons:?}"
+    );
+    assert_eq!(reasons[3], (7, "missing at".to_owned()));
+}
+
+#[test]
+fn outcomes_from_json_lines_take_numbers_or_strings_as_values() {
+    let jsonl = r#"{"id":1,"at":"2026-03-02T10:00:00Z","kind":"upsell","ticket":42,"value":12.5}
+{"id":"o2","at":"2026-03-02T10:00:00Z","kind":"sale","value":"0.10"}
+{"id":"o3","at":"2026-03-02T10:00:00Z","kind":"sale","value":7}
+{"id":"o4","at":"2026-03-02T10:00:00Z","kind":"sale","value":-0.5}
+{"id":"o5","at":"2026-03-02T10:00:00Z","kind":"sale","value":true}
+{"id":"o6","at":"2026-03-02T10:00:00Z","kind":"sale","value":2.5e1}
+"#;
+    let items = outcomes(jsonl, InputFormat::JsonLines);
+    let values: Vec<Option<u64>> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Record(o) => Some(o.value().map(|v| v.micros())),
+            Item::Rejected(_) => None,
+        })
+        .collect();
+    assert_eq!(values, [Some(12_500_000), Some(100_000), Some(7_000_000)]);
+    let Item::Record(first) = &items[0] else {
+        panic!()
+    };
+    assert_eq!(
+        (first.id().as_str(), first.ticket().map(|t| t.as_str())),
+        ("1", Some("42"))
+    );
+    let reasons = rejected(&items);
+    assert_eq!(reasons.len(), 3);
+    assert!(
+        reasons[0].1.contains("invalid value \"-0.5\""),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        reasons[1],
+        (5, "value must be a string, not a boolean".to_owned())
+    );
+    assert!(
+        reasons[2].1.contains("invalid value \"2.5e1\""),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn survey_scores_that_are_fractions_are_still_called_so() {
+    let jsonl = "{\"id\":\"r\",\"metric\":\"nps\",\"score\":9.5,\"at\":\"2026-03-02T10:00:00Z\",\"value\":1.5}\n";
+    let items: Vec<_> = SurveyReader::new(
+        jsonl.as_bytes(),
+        InputFormat::JsonLines,
+        "s",
+        Scales::default(),
+    )
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap();
+    assert!(
+        matches!(&items[0], Item::Rejected(r) if r.reason() == "score must be a string, not a fraction"),
+        "{items:?}"
+    );
+}

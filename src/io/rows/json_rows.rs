@@ -15,6 +15,8 @@ enum JsonValue {
     Absent,
     Text(String),
     Integer(String),
+    /// Another number, as written (`12.50`, `1e3`, `-0.5`).
+    Number(String),
     /// A number read as a float: told apart only by reading it as written.
     Float,
     Other(&'static str),
@@ -107,7 +109,7 @@ impl<'de> Deserialize<'de> for AsWritten {
             _ if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') => {
                 JsonValue::Integer(text.to_owned())
             }
-            _ => JsonValue::Other("a fraction"),
+            _ => JsonValue::Number(text.to_owned()),
         }))
     }
 }
@@ -190,6 +192,7 @@ impl Fields for JsonRow {
             None | Some(JsonValue::Absent) => Field::Absent,
             Some(JsonValue::Text(text)) => Field::Text(text),
             Some(JsonValue::Integer(text)) => Field::Integer(text),
+            Some(JsonValue::Number(text)) => Field::Number(text),
             Some(JsonValue::Other(kind)) => Field::Other(kind),
             Some(JsonValue::Float) => Field::Other("a fraction"),
         }
