@@ -86,11 +86,13 @@ pub(crate) trait Fields {
     fn field(&self, key: Key) -> Field<'_>;
 }
 
+#[inline]
 fn required(fields: &impl Fields, key: Key, integers: bool) -> Result<&str, Error> {
     optional(fields, key, integers)?
         .ok_or_else(|| ErrorKind::MissingValue(key.name().to_owned()).into())
 }
 
+#[inline]
 fn optional(fields: &impl Fields, key: Key, integers: bool) -> Result<Option<&str>, Error> {
     let wrong = |found: &str| {
         ErrorKind::WrongType {
@@ -119,6 +121,7 @@ fn optional(fields: &impl Fields, key: Key, integers: bool) -> Result<Option<&st
 }
 
 /// A required instant: a typed one as it is, text by the records' form.
+#[inline]
 fn instant(fields: &impl Fields, key: Key) -> Result<DateTime<FixedOffset>, Error> {
     match fields.field(key) {
         Field::Instant(at) => Ok(at),
