@@ -66,6 +66,15 @@ fn text(values: &[Option<String>]) -> ArrayRef {
     Arc::new(values.iter().map(|v| v.as_deref()).collect::<StringArray>())
 }
 
+/// Writes text columns as a Parquet file.
+fn write_text(path: &Path, columns: &[(String, Vec<Option<String>>)]) {
+    let arrays = columns
+        .iter()
+        .map(|(name, values)| (name.as_str(), text(values)))
+        .collect();
+    write(path, arrays);
+}
+
 /// `report --format json` of the files, with `options`.
 fn report(surveys: &[&Path], events: &[&Path], options: &[&str]) -> Value {
     let mut command = bin();
@@ -113,13 +122,7 @@ fn the_sample_as_text_columns() {
     for table in ["surveys", "events"] {
         let columns = csv_columns(&sample.join(format!("{table}.csv")));
         let path = dir.join(format!("{table}.parquet"));
-        write(
-            &path,
-            columns
-                .iter()
-                .map(|(name, values)| (name.as_str(), text(values)))
-                .collect(),
-        );
+        write_text(&path, &columns);
         paths.push(path);
     }
     let options = ["--group-by", "channel", "--bucket", "week"];
@@ -278,13 +281,7 @@ fn damaged_files() {
     let dir = folder("parquet-damaged");
     let columns = csv_columns(Path::new("tests/data/surveys-basic/surveys.csv"));
     let path = dir.join("surveys.parquet");
-    write(
-        &path,
-        columns
-            .iter()
-            .map(|(name, values)| (name.as_str(), text(values)))
-            .collect(),
-    );
+    write_text(&path, &columns);
     let good = fs::read(&path).unwrap();
     let damaged = dir.join("damaged.parquet");
     let mut seed: u64 = 7;
@@ -319,4 +316,28 @@ fn damaged_files() {
         }
     }
     assert!(refused > 0);
+}
+
+/// Empty text is an absent value, as an empty CSV field is: a response
+/// with agent "" falls in the group of no agent.
+#[test]
+fn empty_text_is_absent() {
+    let dir = folder("parquet-empty");
+    let path = dir.join("surveys.parquet");
+    let n = |v: &[Option<&str>]| -> ArrayRef { Arc::new(StringArray::from(v.to_vec())) };
+    write(
+        &path,
+        vec![
+            ("id", n(&[Some("a"), Some("b")])),
+            ("metric", n(&[Some("nps"), Some("nps")])),
+            ("score", n(&[Some("9"), Some("3")])),
+            ("at", n(&[Some("2026-03-02T09:00:00Z"); 2])),
+            ("agent", n(&[Some(""), None])),
+        ],
+    );
+    let report = report(&[&path], &[], &["--group-by", "agent"]);
+    let groups = report["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    assert_eq!(groups[0]["agent"], Value::Null);
+    assert_eq!(groups[0]["nps"]["responses"], 2);
 }

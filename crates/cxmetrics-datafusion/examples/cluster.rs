@@ -35,7 +35,6 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::SessionState;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
-use serde_json::Value;
 
 const HOST: &str = "127.0.0.1";
 
@@ -168,24 +167,6 @@ fn free_ports(n: usize) -> Result<Vec<u16>> {
         .collect()
 }
 
-/// A query's rows as JSON objects.
-async fn rows(ctx: &SessionContext, sql: &str) -> Result<Vec<Value>> {
-    let batches = ctx.sql(sql).await?.collect().await?;
-    let mut writer = datafusion::arrow::json::ArrayWriter::new(Vec::new());
-    for batch in &batches {
-        writer.write(batch)?;
-    }
-    writer.finish()?;
-    let bytes = writer.into_inner();
-    if bytes.is_empty() {
-        return Ok(Vec::new());
-    }
-    match serde_json::from_slice(&bytes).map_err(|e| error(e.to_string()))? {
-        Value::Array(rows) => Ok(rows),
-        other => Err(error(format!("not an array: {other}"))),
-    }
-}
-
 async fn register_tables(ctx: &SessionContext, data: &Path) -> Result<()> {
     for table in ["surveys", "events"] {
         cxmetrics_datafusion::register_files(ctx, table, &[data.join(table)]).await?;
@@ -249,8 +230,8 @@ async fn check() -> Result<(usize, usize)> {
 
         let mut matched = 0;
         for (name, sql) in cxmetrics_datafusion::cookbook::ALL {
-            let on_cluster = rows(&remote, sql).await?;
-            let in_process = rows(&local, sql).await?;
+            let on_cluster = support::rows(&remote, sql).await?;
+            let in_process = support::rows(&local, sql).await?;
             if on_cluster == in_process && !in_process.is_empty() {
                 matched += 1;
             } else {

@@ -99,9 +99,9 @@ pub async fn register_files<P: AsRef<Path>>(
     };
     let format = Format::of(first.as_ref())?;
     let mut urls = Vec::with_capacity(paths.len());
-    for path in paths {
+    for (i, path) in paths.iter().enumerate() {
         let path = path.as_ref();
-        if Format::of(path)? != format {
+        if i > 0 && Format::of(path)? != format {
             return Err(DataFusionError::Plan(format!(
                 "table {name}: {} is not of the format of {}",
                 path.display(),

@@ -156,55 +156,47 @@ fn read_surveys(
     progress: &Mutex<Progress>,
 ) -> Result<(), Failure> {
     let options = aggregator.options().clone();
-    fn configure<R: Read>(
+    /// One file's responses, read as the options say.
+    fn one<R: Read>(
+        (aggregator, input, progress): (&mut Aggregator, &InputArgs, &Mutex<Progress>),
+        (name, options): (&str, &AggregateOptions),
         reader: Result<SurveyReader<R>, cxmetrics::Error>,
-        options: &AggregateOptions,
-        input: &InputArgs,
-    ) -> Result<SurveyReader<R>, Failure> {
-        Ok(reader
+    ) -> Result<(), Failure> {
+        let reader = reader
             .map_err(|e| Failure(e.to_string()))?
             .keep_dimensions(options.group_by())
             .bucketed(options.bucket(), options.timezone())
-            .record_limit(input.max_record_bytes))
+            .record_limit(input.max_record_bytes);
+        let add = |a: &mut Aggregator, batch: &[_]| a.add_responses(batch);
+        let at = (name, RecordKind::Surveys);
+        drain(
+            aggregator,
+            input,
+            progress,
+            at,
+            reader,
+            SurveyReader::bytes_read,
+            add,
+        )
     }
-    let add = |a: &mut Aggregator, batch: &[_]| a.add_responses(batch);
     for path in &input.surveys {
         let (source, name) = open(path, input.input_format)?;
-        let at = (name.as_str(), RecordKind::Surveys);
+        let (run, file) = (
+            (&mut *aggregator, input, progress),
+            (name.as_str(), &options),
+        );
         match source {
-            Source::Stream(file, format) => {
-                let reader = configure(
-                    SurveyReader::new(file, format, &name, options.scales()),
-                    &options,
-                    input,
-                )?;
-                drain(
-                    aggregator,
-                    input,
-                    progress,
-                    at,
-                    reader,
-                    SurveyReader::bytes_read,
-                    add,
-                )?;
-            }
+            Source::Stream(input, format) => one(
+                run,
+                file,
+                SurveyReader::new(input, format, &name, options.scales()),
+            )?,
             #[cfg(feature = "parquet")]
-            Source::Parquet(file) => {
-                let reader = configure(
-                    SurveyReader::parquet(file, &name, options.scales()),
-                    &options,
-                    input,
-                )?;
-                drain(
-                    aggregator,
-                    input,
-                    progress,
-                    at,
-                    reader,
-                    SurveyReader::bytes_read,
-                    add,
-                )?;
-            }
+            Source::Parquet(input) => one(
+                run,
+                file,
+                SurveyReader::parquet(input, &name, options.scales()),
+            )?,
         }
     }
     Ok(())
@@ -217,46 +209,40 @@ fn read_events(
     progress: &Mutex<Progress>,
 ) -> Result<(), Failure> {
     let options = aggregator.options().clone();
-    fn configure<R: Read>(
+    /// One file's events, read as the options say.
+    fn one<R: Read>(
+        (aggregator, input, progress): (&mut Aggregator, &InputArgs, &Mutex<Progress>),
+        (name, options): (&str, &AggregateOptions),
         reader: Result<EventReader<R>, cxmetrics::Error>,
-        options: &AggregateOptions,
-        input: &InputArgs,
-    ) -> Result<EventReader<R>, Failure> {
-        Ok(reader
+    ) -> Result<(), Failure> {
+        let reader = reader
             .map_err(|e| Failure(e.to_string()))?
             .bucketed(options.bucket(), options.timezone())
-            .record_limit(input.max_record_bytes))
+            .record_limit(input.max_record_bytes);
+        let add = |a: &mut Aggregator, batch: &[_]| a.add_events(batch);
+        let at = (name, RecordKind::Events);
+        drain(
+            aggregator,
+            input,
+            progress,
+            at,
+            reader,
+            EventReader::bytes_read,
+            add,
+        )
     }
-    let add = |a: &mut Aggregator, batch: &[_]| a.add_events(batch);
     for path in &input.events {
         let (source, name) = open(path, input.input_format)?;
-        let at = (name.as_str(), RecordKind::Events);
+        let (run, file) = (
+            (&mut *aggregator, input, progress),
+            (name.as_str(), &options),
+        );
         match source {
-            Source::Stream(file, format) => {
-                let reader = configure(EventReader::new(file, format, &name), &options, input)?;
-                drain(
-                    aggregator,
-                    input,
-                    progress,
-                    at,
-                    reader,
-                    EventReader::bytes_read,
-                    add,
-                )?;
+            Source::Stream(input, format) => {
+                one(run, file, EventReader::new(input, format, &name))?
             }
             #[cfg(feature = "parquet")]
-            Source::Parquet(file) => {
-                let reader = configure(EventReader::parquet(file, &name), &options, input)?;
-                drain(
-                    aggregator,
-                    input,
-                    progress,
-                    at,
-                    reader,
-                    EventReader::bytes_read,
-                    add,
-                )?;
-            }
+            Source::Parquet(input) => one(run, file, EventReader::parquet(input, &name))?,
         }
     }
     Ok(())

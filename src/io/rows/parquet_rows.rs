@@ -160,27 +160,27 @@ impl ParquetRows {
         let at = self.next;
         self.next += 1;
         self.line += 1;
-        for cell in &mut self.row.cells {
-            *cell = match std::mem::take(cell) {
-                Cell::Text(mut s) | Cell::Integer(mut s) => {
-                    s.clear();
-                    Cell::Text(s)
-                }
-                _ => Cell::Absent,
-            };
-        }
+        // Every batch has the same columns (the file's projection): the
+        // cells of keys without one stay absent, the others are set anew.
         for (key, column) in &self.columns {
-            let cell = &mut self.row.cells[*key as usize];
-            fill(cell, column.as_ref(), at, *key);
-        }
-        for cell in &mut self.row.cells {
-            // Buffers kept for reuse but not filled are absent values.
-            if matches!(cell, Cell::Text(s) if s.is_empty()) {
-                *cell = Cell::Absent;
-            }
+            fill(
+                &mut self.row.cells[*key as usize],
+                column.as_ref(),
+                at,
+                *key,
+            );
         }
         Ok(Some((self.line, Row::Parquet(&self.row))))
     }
+}
+
+/// Text in `buffer`; empty text is absent, as an empty CSV field is.
+fn string(mut buffer: String, value: &str) -> Cell {
+    if value.is_empty() {
+        return Cell::Absent;
+    }
+    buffer.push_str(value);
+    Cell::Text(buffer)
 }
 
 /// Sets `cell` to the value of `array` at `row`: text as text, integers as
@@ -190,8 +190,12 @@ fn fill(cell: &mut Cell, array: &dyn Array, row: usize, key: Key) {
         *cell = Cell::Absent;
         return;
     }
+    // The cell's text buffer, reused.
     let mut text = match std::mem::take(cell) {
-        Cell::Text(s) | Cell::Integer(s) => s,
+        Cell::Text(mut s) | Cell::Integer(mut s) => {
+            s.clear();
+            s
+        }
         _ => String::new(),
     };
     macro_rules! integer {
@@ -201,18 +205,9 @@ fn fill(cell: &mut Cell, array: &dyn Array, row: usize, key: Key) {
         }};
     }
     *cell = match array.data_type() {
-        DataType::Utf8 => {
-            text.push_str(array.as_string::<i32>().value(row));
-            Cell::Text(text)
-        }
-        DataType::LargeUtf8 => {
-            text.push_str(array.as_string::<i64>().value(row));
-            Cell::Text(text)
-        }
-        DataType::Utf8View => {
-            text.push_str(array.as_string_view().value(row));
-            Cell::Text(text)
-        }
+        DataType::Utf8 => string(text, array.as_string::<i32>().value(row)),
+        DataType::LargeUtf8 => string(text, array.as_string::<i64>().value(row)),
+        DataType::Utf8View => string(text, array.as_string_view().value(row)),
         DataType::Int8 => integer!(Int8Type),
         DataType::Int16 => integer!(Int16Type),
         DataType::Int32 => integer!(Int32Type),

@@ -187,3 +187,25 @@ pub async fn sample_as_parquet(sample: &Path, dir: &Path, parts: usize) -> Resul
     }
     Ok(())
 }
+
+/// A query's rows as JSON objects (nulls left out, as Arrow writes them).
+pub async fn rows(ctx: &SessionContext, sql: &str) -> Result<Vec<serde_json::Value>> {
+    let batches = ctx.sql(sql).await?.collect().await?;
+    let mut writer = datafusion::arrow::json::ArrayWriter::new(Vec::new());
+    for batch in &batches {
+        writer.write(batch)?;
+    }
+    writer.finish()?;
+    let bytes = writer.into_inner();
+    if bytes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let parsed = serde_json::from_slice(&bytes)
+        .map_err(|e| datafusion::error::DataFusionError::Execution(e.to_string()))?;
+    match parsed {
+        serde_json::Value::Array(rows) => Ok(rows),
+        other => Err(datafusion::error::DataFusionError::Execution(format!(
+            "not an array of rows: {other}"
+        ))),
+    }
+}

@@ -110,19 +110,7 @@ pub async fn register(ctx: &SessionContext, name: &str, dir: &Path, columns: &[S
 
 /// A query's rows as JSON objects.
 pub async fn rows(ctx: &SessionContext, sql: &str) -> Vec<Value> {
-    let batches = ctx.sql(sql).await.unwrap().collect().await.unwrap();
-    let mut writer = datafusion::arrow::json::ArrayWriter::new(Vec::new());
-    let refs: Vec<_> = batches.iter().collect();
-    writer.write_batches(&refs).unwrap();
-    writer.finish().unwrap();
-    let bytes = writer.into_inner();
-    if bytes.is_empty() {
-        return Vec::new();
-    }
-    match serde_json::from_slice(&bytes).unwrap() {
-        Value::Array(rows) => rows,
-        other => panic!("{other}"),
-    }
+    support::rows(ctx, sql).await.unwrap()
 }
 
 /// A temporary folder for one test.
